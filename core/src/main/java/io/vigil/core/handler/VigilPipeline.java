@@ -1,0 +1,32 @@
+package io.vigil.core.handler;
+
+/**
+ * The names Vigil's handlers take in a pipeline, and the order they go in, head to tail:
+ * <pre>
+ *   (transport) → [FLUSH_CONSOLIDATION] → protocol codec, e.g. HEARTBEAT_CODEC
+ *               → KEEPALIVE → PROBE_RESPONDER → application handlers
+ * </pre>
+ * <ul>
+ *   <li>A {@code FlushConsolidationHandler}, if any, goes first, as its own documentation asks.</li>
+ *   <li>The protocol codec comes before {@link #KEEPALIVE}, which must see decoded messages to tell probe
+ *       replies from other traffic.</li>
+ *   <li>{@link #KEEPALIVE} sees every inbound message, stamps it and consumes replies to its probes.</li>
+ *   <li>{@link #PROBE_RESPONDER} comes after it, so that the peer's probes still count as traffic in
+ *       {@link #KEEPALIVE}, and answers them; removing it makes this side go silent while the socket stays
+ *       open.</li>
+ *   <li>Application handlers come last and receive the {@link io.vigil.core.event.HealthEvent}s.</li>
+ * </ul>
+ *
+ * @since 0.1
+ */
+public interface VigilPipeline {
+
+    /** The {@code FlushConsolidationHandler}, first in the pipeline. */
+    String FLUSH_CONSOLIDATION = "vigil.flushConsolidation";
+    /** The heartbeat protocol's framing, {@link io.vigil.core.probe.HeartbeatCodec}. */
+    String HEARTBEAT_CODEC = "vigil.heartbeatCodec";
+    /** The {@link KeepAliveHandler}. */
+    String KEEPALIVE = "vigil.keepalive";
+    /** The {@link io.vigil.core.probe.ProbeResponderHandler} that answers the peer's probes. */
+    String PROBE_RESPONDER = "vigil.probeResponder";
+}

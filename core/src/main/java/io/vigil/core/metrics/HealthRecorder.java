@@ -1,0 +1,66 @@
+package io.vigil.core.metrics;
+
+import io.vigil.core.event.PeerDead;
+import io.vigil.core.machine.HealthState;
+
+/**
+ * Receives what the health layer does, for metrics and tracing. Called on the channel's event loop, per probe,
+ * per verdict and per state change; never per message.
+ *
+ * <p>Implementations must be cheap and must not throw; {@code KeepAliveHandler} catches and logs anything they
+ * throw all the same, so a broken recorder never breaks a connection. Every method defaults to doing nothing.
+ *
+ * <p><b>Thread safety:</b> one recorder serves channels on every event loop, so implementations must be
+ * thread-safe.
+ *
+ * @since 0.1
+ */
+public interface HealthRecorder {
+
+    /** A recorder that records nothing. */
+    HealthRecorder NOOP = new HealthRecorder() {
+        @Override
+        public String toString() {
+            return "HealthRecorder.NOOP";
+        }
+    };
+
+    /**
+     * A probe was sent.
+     *
+     * @param subject the channel's tags
+     * @param probe the number of unanswered probes including this one
+     */
+    default void probeSent(HealthSubject subject, int probe) {
+    }
+
+    /**
+     * The peer proved alive while probes were outstanding.
+     *
+     * @param subject the channel's tags
+     * @param probes how many probes were outstanding
+     * @param rttNanos the answered probe's round-trip time, nanoseconds, or -1 if unknown
+     */
+    default void probeAcked(HealthSubject subject, int probes, long rttNanos) {
+    }
+
+    /**
+     * The peer was declared dead.
+     *
+     * @param subject the channel's tags
+     * @param verdict the verdict with its reason and evidence
+     */
+    default void peerDead(HealthSubject subject, PeerDead verdict) {
+    }
+
+    /**
+     * A connection moved between states. A new connection goes from {@link HealthState#CLOSED} to
+     * {@link HealthState#ACTIVE}; a closed one ends in {@link HealthState#CLOSED}.
+     *
+     * @param subject the channel's tags
+     * @param from the previous state
+     * @param to the new state
+     */
+    default void stateChanged(HealthSubject subject, HealthState from, HealthState to) {
+    }
+}

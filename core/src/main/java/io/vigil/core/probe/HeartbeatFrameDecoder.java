@@ -1,0 +1,97 @@
+package io.vigil.core.probe;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.vigil.core.event.ProtocolViolation;
+import java.util.List;
+
+/**
+ * Decodes the heartbeat wire format (see {@link HeartbeatCodec}): {@code DATA} frames become the payload
+ * {@link ByteBuf}, {@code PING} and {@code PONG} frames become {@link HeartbeatFrame}s.
+ *
+ * <p>A frame of unknown type, a {@code DATA} frame longer than the limit, or a frame cut short by the end of the
+ * stream is a protocol violation: the decoder releases the offending bytes, fires a {@link ProtocolViolation}
+ * user event, closes the channel and ignores anything that follows. It never throws into the pipeline.
+ *
+ * <p><b>Thread safety:</b> one instance per channel; confined to its event loop.
+ *
+ * @since 0.1
+ */
+public final class HeartbeatFrameDecoder extends ByteToMessageDecoder {
+
+    private final int maxDataLength;
+    private boolean failed;
+
+    /**
+     * Creates a decoder.
+     *
+     * @param maxDataLength the longest {@code DATA} payload accepted, bytes
+     */
+    public HeartbeatFrameDecoder(int maxDataLength) {
+        this.maxDataLength = HeartbeatCodec.checkMaxDataLength(maxDataLength);
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (failed) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        int start = in.readerIndex();
+        int type = in.getUnsignedByte(start);
+        switch (type) {
+            case HeartbeatCodec.TYPE_DATA: {
+                if (in.readableBytes() < HeartbeatCodec.DATA_HEADER_LENGTH) {
+                    return;
+                }
+                long length = in.getUnsignedInt(start + 1);
+                if (length > maxDataLength) {
+                    fail(ctx, in, "oversized DATA frame: " + length + " bytes > max " + maxDataLength + " bytes");
+                    return;
+                }
+                if (in.readableBytes() < HeartbeatCodec.DATA_HEADER_LENGTH + length) {
+                    return;
+                }
+                in.skipBytes(HeartbeatCodec.DATA_HEADER_LENGTH);
+                out.add(in.readRetainedSlice((int) length));
+                return;
+            }
+            case HeartbeatCodec.TYPE_PING:
+            case HeartbeatCodec.TYPE_PONG: {
+                if (in.readableBytes() < HeartbeatCodec.CONTROL_FRAME_LENGTH) {
+                    return;
+                }
+                in.skipBytes(1);
+                long id = in.readLong();
+                out.add(type == HeartbeatCodec.TYPE_PING ? HeartbeatFrame.ping(id) : HeartbeatFrame.pong(id));
+                return;
+            }
+            default:
+                fail(ctx, in, "unknown frame type 0x" + Integer.toHexString(type)
+                        + " (expected 0x00 DATA, 0x01 PING or 0x02 PONG)");
+        }
+    }
+
+    @Override
+    protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (in.isReadable()) {
+            decode(ctx, in, out);
+        }
+        if (in.isReadable() && !failed) {
+            fail(ctx, in, "truncated frame at end of stream: " + in.readableBytes() + " bytes of an incomplete "
+                    + frameName(in.getUnsignedByte(in.readerIndex())) + " frame");
+        }
+    }
+
+    private static String frameName(int type) {
+        return type == HeartbeatCodec.TYPE_DATA ? "DATA" : type == HeartbeatCodec.TYPE_PING ? "PING" : "PONG";
+    }
+
+    private void fail(ChannelHandlerContext ctx, ByteBuf in, String detail) {
+        failed = true;
+        in.skipBytes(in.readableBytes());
+        ctx.fireUserEventTriggered(new ProtocolViolation(HeartbeatProber.PROTOCOL, detail));
+        ctx.close();
+    }
+}

@@ -1,0 +1,23 @@
+package io.vigil.core.socket;
+
+import io.netty.channel.Channel;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Offers a {@link KernelInspector} for the channels it knows. Registered in
+ * {@code META-INF/services/io.vigil.core.socket.KernelInspectorProvider}.
+ *
+ * <p><b>Thread safety:</b> must be thread-safe.
+ *
+ * @since 0.1
+ */
+public interface KernelInspectorProvider {
+
+    /**
+     * Returns an inspector for this channel, if this provider knows its transport.
+     *
+     * @param channel the channel
+     * @return the inspector, or null
+     */
+    @Nullable KernelInspector inspectorFor(Channel channel);
+}

@@ -1,0 +1,535 @@
+package io.vigil.core.timer;
+
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.concurrent.Ticker;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A hierarchical timing wheel for one event loop: O(1) arm, re-arm and cancel, no allocation, entries are the
+ * channels' own state objects. Internal use only.
+ *
+ * <p>Four levels of slots: 256 slots of one tick, then three levels of 64 slots each 64 times coarser (covering
+ * 2<sup>26</sup> ticks, 7.7 days at 10 ms). An entry sits at the finest level whose range holds its deadline and is
+ * moved down when the wheel reaches its coarse slot, so it is visited at most four times and fires at the first
+ * tick at or after its deadline: never early, at most one tick late. Expired entries are handled with a budget
+ * ({@link TimerWheelConfig}); what exceeds it waits for the next tick, so a herd of 100k expiring channels never
+ * stalls one loop iteration for more than the budget. Nothing is lost.
+ *
+ * <p>The wheel drives itself with one fixed-rate task on its event loop, only while it holds entries. Each tick
+ * refreshes the cached clock ({@link #now()}, {@link #stamp()}). A wheel made with {@link #manual} has no task and
+ * is driven by calls to {@link #advance(long)}.
+ *
+ * <p><b>Thread safety:</b> confined to its event loop; every method must be called there.
+ *
+ * @since 0.1
+ */
+public final class TimerWheel implements HealthTimer {
+
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(TimerWheel.class);
+
+    private static final int LEVELS = 4;
+    private static final int L0_SLOTS = 256;
+    private static final int UPPER_SLOTS = 64;
+    private static final int SLOT_COUNT = L0_SLOTS + (LEVELS - 1) * UPPER_SLOTS;
+    /** The slot index of entries taken out of a due slot and waiting to expire (possibly over several ticks). */
+    private static final int EXPIRING = SLOT_COUNT;
+    /** Ticks per slot at each level, as a shift. */
+    private static final int[] SHIFT = {0, 8, 14, 20};
+    /** First slot index of each level. */
+    private static final int[] BASE = {0, L0_SLOTS, L0_SLOTS + UPPER_SLOTS, L0_SLOTS + 2 * UPPER_SLOTS};
+    /** Expiries between two reads of the clock for the time budget. */
+    private static final int TIME_CHECK_MASK = 15;
+
+    private final @Nullable EventExecutor executor;
+    private final Ticker ticker;
+    private final long tickNanos;
+    private final long stampMarginNanos;
+    private final int maxExpiriesPerTick;
+    private final long maxTickNanos;
+    private final long origin;
+    private final @Nullable Listener listener;
+
+    private final Sentinel[] heads = new Sentinel[SLOT_COUNT + 1];
+    /** Occupancy bitmap of level 0, one bit per slot. */
+    private final long[] occupied = new long[L0_SLOTS / 64];
+    /** Entries per level; the last element counts the expiring list. */
+    private final int[] levelSize = new int[LEVELS + 1];
+    private int size;
+
+    /** The last tick processed (or being processed). */
+    private long currentTick;
+    /** True when the expiring list still holds due entries left over by the budget. */
+    private boolean carryOver;
+    private long now;
+    private long stamp;
+    private long expiredTotal;
+    private long carryOvers;
+
+    private @Nullable ScheduledFuture<?> tickFuture;
+    private final Runnable tickTask = this::tick;
+
+    /**
+     * Creates a wheel that drives itself on {@code executor}.
+     *
+     * @param executor the event loop; every call must come from it
+     * @param ticker the loop's ticker
+     * @param config the settings
+     * @param listener told when the wheel starts and stops ticking; may be null
+     */
+    public TimerWheel(EventExecutor executor, Ticker ticker, TimerWheelConfig config, @Nullable Listener listener) {
+        this(executor, ticker, config, listener, 0);
+    }
+
+    private TimerWheel(@Nullable EventExecutor executor, Ticker ticker, TimerWheelConfig config,
+                       @Nullable Listener listener, int unused) {
+        this.executor = executor;
+        this.ticker = ticker;
+        this.tickNanos = config.tickNanos();
+        this.stampMarginNanos = 2 * tickNanos;
+        this.maxExpiriesPerTick = config.maxExpiriesPerTick();
+        this.maxTickNanos = config.maxTickNanos();
+        this.listener = listener;
+        for (int i = 0; i <= SLOT_COUNT; i++) {
+            heads[i] = new Sentinel();
+        }
+        this.origin = ticker.nanoTime();
+        this.now = origin;
+        this.stamp = origin + stampMarginNanos;
+    }
+
+    /**
+     * Creates a wheel with no task of its own, driven by {@link #advance(long)}: for tests and benchmarks.
+     *
+     * @param ticker the clock
+     * @param config the settings
+     * @return a new wheel
+     */
+    public static TimerWheel manual(Ticker ticker, TimerWheelConfig config) {
+        return new TimerWheel(null, ticker, config, null, 0);
+    }
+
+    @Override
+    public void schedule(TimerEntry entry) {
+        assert executor == null || executor.inEventLoop();
+        if (size == 0 && executor != null) {
+            wake();
+        }
+        int slot = slotFor(entry.deadline);
+        if (slot == entry.slot) {
+            return;
+        }
+        if (entry.slot != TimerEntry.UNLINKED) {
+            unlink(entry);
+        }
+        link(entry, slot);
+    }
+
+    @Override
+    public void cancel(TimerEntry entry) {
+        assert executor == null || executor.inEventLoop();
+        if (entry.slot == TimerEntry.UNLINKED) {
+            return;
+        }
+        unlink(entry);
+        if (size == 0) {
+            sleep();
+        }
+    }
+
+    @Override
+    public long now() {
+        return now;
+    }
+
+    @Override
+    public long stamp() {
+        return stamp;
+    }
+
+    @Override
+    public long stampMarginNanos() {
+        return stampMarginNanos;
+    }
+
+    @Override
+    public long tickNanos() {
+        return tickNanos;
+    }
+
+    @Override
+    public long preciseNow() {
+        refresh(ticker.nanoTime());
+        return now;
+    }
+
+    /**
+     * Returns the event loop that drives this wheel.
+     *
+     * @return the executor
+     * @throws IllegalStateException for a {@link #manual} wheel
+     */
+    public EventExecutor executor() {
+        if (executor == null) {
+            throw new IllegalStateException("a manual wheel has no executor");
+        }
+        return executor;
+    }
+
+    /**
+     * Returns how many entries the wheel holds.
+     *
+     * @return the number of scheduled entries
+     */
+    public int size() {
+        return size;
+    }
+
+    /**
+     * Tells whether the wheel's own tick task is scheduled.
+     *
+     * @return true while ticking
+     */
+    public boolean isTicking() {
+        return tickFuture != null;
+    }
+
+    /**
+     * Tells whether due entries were left for the next tick because a tick's budget ran out.
+     *
+     * @return true if expiries are carried over
+     */
+    public boolean hasCarryOver() {
+        return carryOver;
+    }
+
+    /**
+     * Returns how many entries have expired since the wheel was made.
+     *
+     * @return the count
+     */
+    public long expiredTotal() {
+        return expiredTotal;
+    }
+
+    /**
+     * Returns how many ticks ended with expiries carried over to the next.
+     *
+     * @return the count
+     */
+    public long carryOvers() {
+        return carryOvers;
+    }
+
+    /**
+     * Advances the cached clock to {@code nowNanos} and expires every entry whose deadline has passed, within the
+     * per-tick budget. Called by the wheel's own task; call it directly only on a {@link #manual} wheel.
+     *
+     * @param nowNanos the ticker's time
+     * @return the number of entries expired by this call
+     */
+    public int advance(long nowNanos) {
+        refresh(nowNanos);
+        long target = Math.floorDiv(now - origin, tickNanos);
+        int expired = 0;
+        if (carryOver) {
+            expired = expire(0, nowNanos);
+            if (carryOver) {
+                return expired;
+            }
+        }
+        while (currentTick - target < 0) {
+            if (size == 0) {
+                currentTick = target;
+                break;
+            }
+            long next = nextEventfulTick();
+            if (next - target > 0) {
+                currentTick = target;
+                break;
+            }
+            currentTick = next - 1;
+            for (int level = LEVELS - 1; level >= 1; level--) {
+                if (levelSize[level] != 0 && (next & ((1L << SHIFT[level]) - 1)) == 0) {
+                    cascade(level, next);
+                }
+            }
+            currentTick = next;
+            takeDue(next);
+            expired = expire(expired, nowNanos);
+            if (carryOver) {
+                break;
+            }
+        }
+        return expired;
+    }
+
+    private void tick() {
+        advance(ticker.nanoTime());
+        if (size == 0) {
+            sleep();
+        }
+    }
+
+    private void refresh(long nowNanos) {
+        if (nowNanos - now > 0) {
+            now = nowNanos;
+            stamp = nowNanos + stampMarginNanos;
+        }
+    }
+
+    /** Starts the tick task after the wheel was empty; catches the tick up without expiring anything. */
+    private void wake() {
+        refresh(ticker.nanoTime());
+        currentTick = Math.max(currentTick, Math.floorDiv(now - origin, tickNanos));
+        carryOver = false;
+        if (tickFuture == null) {
+            assert executor != null;
+            tickFuture = executor.scheduleAtFixedRate(tickTask, tickNanos, tickNanos, TimeUnit.NANOSECONDS);
+            if (listener != null) {
+                listener.onTicking(this);
+            }
+        }
+    }
+
+    /** Stops the tick task once the wheel is empty. */
+    private void sleep() {
+        ScheduledFuture<?> f = tickFuture;
+        if (f != null) {
+            tickFuture = null;
+            f.cancel(false);
+            if (listener != null) {
+                listener.onIdle(this);
+            }
+        }
+    }
+
+    /** The next tick after {@link #currentTick} at which a level-0 slot is occupied or a level must cascade. */
+    private long nextEventfulTick() {
+        long next = Long.MAX_VALUE;
+        if (levelSize[0] != 0) {
+            next = currentTick + 1 + distanceToOccupied((int) ((currentTick + 1) & (L0_SLOTS - 1)));
+        }
+        for (int level = 1; level < LEVELS; level++) {
+            if (levelSize[level] != 0) {
+                long boundary = ((currentTick >> SHIFT[level]) + 1) << SHIFT[level];
+                if (boundary < next) {
+                    next = boundary;
+                }
+            }
+        }
+        return next;
+    }
+
+    /** Distance from level-0 slot {@code from} to the next occupied slot, cyclically; level 0 must be non-empty. */
+    private int distanceToOccupied(int from) {
+        int word = from >>> 6;
+        long bits = occupied[word] & (-1L << (from & 63));
+        for (int i = 0; i <= occupied.length; i++) {
+            if (bits != 0) {
+                int slot = (word << 6) + Long.numberOfTrailingZeros(bits);
+                return (slot - from) & (L0_SLOTS - 1);
+            }
+            word = (word + 1) & (occupied.length - 1);
+            bits = occupied[word];
+        }
+        throw new AssertionError("level 0 is empty");
+    }
+
+    /**
+     * Moves the level-0 slot of {@code tick} to the expiring list. From then on, an entry armed for 256 ticks later
+     * (the same slot) waits in the slot for the next rotation instead of expiring with this tick.
+     */
+    private void takeDue(long tick) {
+        int slot = (int) (tick & (L0_SLOTS - 1));
+        Sentinel head = heads[slot];
+        TimerEntry first = head.next;
+        if (first == head) {
+            return;
+        }
+        int n = 0;
+        for (TimerEntry e = first; e != head; e = e.next) {
+            assert e != null;
+            e.slot = EXPIRING;
+            n++;
+        }
+        TimerEntry last = head.prev;
+        Sentinel expiring = heads[EXPIRING];
+        TimerEntry tail = expiring.prev;
+        assert last != null && tail != null;
+        tail.next = first;
+        first.prev = tail;
+        last.next = expiring;
+        expiring.prev = last;
+        head.next = head;
+        head.prev = head;
+        occupied[slot >>> 6] &= ~(1L << slot);
+        levelSize[0] -= n;
+        levelSize[LEVELS] += n;
+    }
+
+    /** Expires the expiring list within the budget; sets {@link #carryOver} if the budget runs out first. */
+    private int expire(int expiredSoFar, long startNanos) {
+        Sentinel head = heads[EXPIRING];
+        int expired = expiredSoFar;
+        carryOver = false;
+        while (head.next != head) {
+            if (expired >= maxExpiriesPerTick
+                    || (expired & TIME_CHECK_MASK) == TIME_CHECK_MASK && ticker.nanoTime() - startNanos >= maxTickNanos) {
+                carryOver = true;
+                carryOvers++;
+                break;
+            }
+            TimerEntry entry = head.next;
+            assert entry != null;
+            unlink(entry);
+            expired++;
+            expiredTotal++;
+            try {
+                entry.onTimerExpired(now);
+            } catch (Throwable t) {
+                logger.warn("A timer callback threw; the wheel continues.", t);
+            }
+        }
+        return expired;
+    }
+
+    /** Moves every entry of the level's slot for {@code tick} down to where it belongs now. */
+    private void cascade(int level, long tick) {
+        Sentinel head = heads[BASE[level] + (int) ((tick >> SHIFT[level]) & (UPPER_SLOTS - 1))];
+        TimerEntry entry = head.next;
+        if (entry == head) {
+            return;
+        }
+        head.prev.next = null;
+        head.next = head;
+        head.prev = head;
+        while (entry != null) {
+            TimerEntry next = entry.next;
+            entry.prev = null;
+            entry.next = null;
+            entry.slot = TimerEntry.UNLINKED;
+            levelSize[level]--;
+            size--;
+            link(entry, slotFor(entry.deadline));
+            entry = next;
+        }
+    }
+
+    /**
+     * The slot for a deadline. Placement is relative to the next tick to be processed, {@code currentTick + 1}: a
+     * passed deadline goes there, a deadline within 256 ticks to its level-0 slot, a later one to the coarsest
+     * level's slot whose cascade is still ahead. During a cascade at tick t, {@code currentTick} is t - 1, so
+     * entries due within t's block land in level 0, never back in the slot being cascaded; during expiry of tick t
+     * the slot of t has already been emptied into the expiring list, so an entry due at t + 256 waits there for
+     * its own turn.
+     */
+    private int slotFor(long deadline) {
+        long base = currentTick + 1;
+        long due = -Math.floorDiv(origin - deadline, tickNanos);
+        long delta = due - base;
+        if (delta < 0) {
+            due = base;
+            delta = 0;
+        }
+        if (delta < (1L << SHIFT[1])) {
+            return (int) (due & (L0_SLOTS - 1));
+        }
+        for (int level = 1; level < LEVELS - 1; level++) {
+            if (delta < (1L << SHIFT[level + 1])) {
+                return BASE[level] + (int) ((due >> SHIFT[level]) & (UPPER_SLOTS - 1));
+            }
+        }
+        int top = LEVELS - 1;
+        if (delta >= (1L << (SHIFT[top] + 6))) {
+            // Beyond the wheel's range: park in the farthest top-level slot; it is placed again when reached.
+            due = base + ((long) (UPPER_SLOTS - 1) << SHIFT[top]);
+        }
+        return BASE[top] + (int) ((due >> SHIFT[top]) & (UPPER_SLOTS - 1));
+    }
+
+    private void link(TimerEntry entry, int slot) {
+        Sentinel head = heads[slot];
+        TimerEntry tail = head.prev;
+        entry.prev = tail;
+        entry.next = head;
+        tail.next = entry;
+        head.prev = entry;
+        entry.slot = slot;
+        size++;
+        if (slot < L0_SLOTS) {
+            levelSize[0]++;
+            occupied[slot >>> 6] |= 1L << slot;
+        } else {
+            levelSize[levelOf(slot)]++;
+        }
+    }
+
+    private void unlink(TimerEntry entry) {
+        TimerEntry prev = entry.prev;
+        TimerEntry next = entry.next;
+        assert prev != null && next != null;
+        prev.next = next;
+        next.prev = prev;
+        entry.prev = null;
+        entry.next = null;
+        int slot = entry.slot;
+        entry.slot = TimerEntry.UNLINKED;
+        size--;
+        if (slot < L0_SLOTS) {
+            levelSize[0]--;
+            if (heads[slot].next == heads[slot]) {
+                occupied[slot >>> 6] &= ~(1L << slot);
+            }
+        } else {
+            levelSize[levelOf(slot)]--;
+        }
+    }
+
+    /** The level of an upper slot, or {@link #LEVELS} for the expiring list. */
+    private static int levelOf(int slot) {
+        return slot == EXPIRING ? LEVELS : 1 + ((slot - L0_SLOTS) >>> 6);
+    }
+
+    @Override
+    public String toString() {
+        return "TimerWheel(size " + size + ", tick " + tickNanos / 1_000_000.0 + " ms, currentTick " + currentTick
+                + (carryOver ? ", carrying over" : "") + ")";
+    }
+
+    /**
+     * Told when a self-driven wheel starts ticking (it holds entries again) and when it stops (it is empty).
+     * Called on the wheel's event loop.
+     */
+    public interface Listener {
+        /**
+         * The wheel started ticking.
+         *
+         * @param wheel the wheel
+         */
+        void onTicking(TimerWheel wheel);
+
+        /**
+         * The wheel is empty and stopped ticking.
+         *
+         * @param wheel the wheel
+         */
+        void onIdle(TimerWheel wheel);
+    }
+
+    /** The list head of a slot; never expires. */
+    private static final class Sentinel extends TimerEntry {
+        Sentinel() {
+            prev = this;
+            next = this;
+        }
+
+        @Override
+        protected void onTimerExpired(long now) {
+            throw new AssertionError("a sentinel never expires");
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.vigil.core.timer;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of a {@link TimerWheel}. Internal use only.
+ *
+ * <p>The defaults come from system properties, read once:
+ * <ul>
+ *   <li>{@code io.vigil.timer.tickMillis} — the tick, default {@value #DEFAULT_TICK_MILLIS} ms. A deadline fires at
+ *       the first tick at or after it: at most one tick late, never early. Inbound traffic is stamped with the
+ *       loop clock plus two ticks, so a verdict lands at most three ticks after the true last arrival.</li>
+ *   <li>{@code io.vigil.timer.maxExpiriesPerTick} — expiries handled in one tick before the rest waits for the
+ *       next, default {@value #DEFAULT_MAX_EXPIRIES_PER_TICK}.</li>
+ *   <li>{@code io.vigil.timer.maxTickMicros} — time one tick may spend on expiries before the rest waits for the
+ *       next, default {@value #DEFAULT_MAX_TICK_MICROS} µs, which keeps every loop iteration under 5 ms.</li>
+ * </ul>
+ *
+ * @param tickNanos the granularity, 1 ms .. 1 s, nanoseconds
+ * @param maxExpiriesPerTick expiries per tick before carrying over, at least 1
+ * @param maxTickNanos time per tick spent on expiries before carrying over, at least 1 µs, nanoseconds
+ * @since 0.1
+ */
+public record TimerWheelConfig(long tickNanos, int maxExpiriesPerTick, long maxTickNanos) {
+
+    /** Default tick: {@value} ms. */
+    public static final long DEFAULT_TICK_MILLIS = 10;
+    /** Default expiry budget per tick: {@value}. */
+    public static final int DEFAULT_MAX_EXPIRIES_PER_TICK = 65_536;
+    /** Default time budget per tick: {@value} µs. */
+    public static final long DEFAULT_MAX_TICK_MICROS = 4_000;
+
+    private static final TimerWheelConfig FROM_PROPERTIES = new TimerWheelConfig(
+            Duration.ofMillis(Long.getLong("io.vigil.timer.tickMillis", DEFAULT_TICK_MILLIS)).toNanos(),
+            Integer.getInteger("io.vigil.timer.maxExpiriesPerTick", DEFAULT_MAX_EXPIRIES_PER_TICK),
+            Long.getLong("io.vigil.timer.maxTickMicros", DEFAULT_MAX_TICK_MICROS) * 1000L);
+
+    /**
+     * Checks the ranges.
+     *
+     * @throws IllegalArgumentException naming the setting, the value, the range and the unit
+     */
+    public TimerWheelConfig {
+        if (tickNanos < 1_000_000L || tickNanos > 1_000_000_000L) {
+            throw new IllegalArgumentException("tick = " + tickNanos + " ns is out of range: allowed 1 ms .. 1 s");
+        }
+        if (maxExpiriesPerTick < 1) {
+            throw new IllegalArgumentException(
+                    "maxExpiriesPerTick = " + maxExpiriesPerTick + " is out of range: allowed 1 .. 2147483647");
+        }
+        if (maxTickNanos < 1_000L) {
+            throw new IllegalArgumentException("maxTick = " + maxTickNanos + " ns is out of range: allowed >= 1 us");
+        }
+    }
+
+    /**
+     * Returns the settings from the system properties (or their defaults).
+     *
+     * @return the settings
+     */
+    public static TimerWheelConfig fromSystemProperties() {
+        return FROM_PROPERTIES;
+    }
+
+    /**
+     * Returns these settings with another tick.
+     *
+     * @param tick 1 ms .. 1 s
+     * @return new settings
+     */
+    public TimerWheelConfig withTick(Duration tick) {
+        Objects.requireNonNull(tick, "tick");
+        return new TimerWheelConfig(tick.toNanos(), maxExpiriesPerTick, maxTickNanos);
+    }
+
+    /**
+     * Returns these settings with another expiry budget per tick.
+     *
+     * @param max at least 1
+     * @return new settings
+     */
+    public TimerWheelConfig withMaxExpiriesPerTick(int max) {
+        return new TimerWheelConfig(tickNanos, max, maxTickNanos);
+    }
+
+    /**
+     * Returns these settings with another time budget per tick.
+     *
+     * @param max at least 1 µs
+     * @return new settings
+     */
+    public TimerWheelConfig withMaxTick(Duration max) {
+        Objects.requireNonNull(max, "max");
+        return new TimerWheelConfig(tickNanos, maxExpiriesPerTick, max.toNanos());
+    }
+}

@@ -1,0 +1,386 @@
+package io.vigil.core.handler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
+import io.vigil.core.event.DeadPeerException;
+import io.vigil.core.event.DeathReason;
+import io.vigil.core.event.PeerDead;
+import io.vigil.core.event.PeerIdle;
+import io.vigil.core.event.ProbeAcked;
+import io.vigil.core.event.ProbeSent;
+import io.vigil.core.machine.HealthState;
+import io.vigil.core.metrics.HealthRecorder;
+import io.vigil.core.metrics.HealthSubject;
+import io.vigil.core.policy.KeepAlivePolicy;
+import io.vigil.core.policy.ProofOfLife;
+import io.vigil.core.probe.HeartbeatFrame;
+import io.vigil.core.probe.HeartbeatProber;
+import io.vigil.core.probe.HeartbeatResponder;
+import io.vigil.core.testing.EventRecorder;
+import io.vigil.core.testing.EventRecorder.Timed;
+import io.vigil.core.testing.TestChannel;
+import io.vigil.core.timer.TimerWheels;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every row of the transition table in KEEPALIVE-SPEC.md, through the real handler, wheel and pipeline, with time
+ * driven by a {@code MockTicker} in 10 ms steps (the wheel's tick). Times asserted are exact: deadlines fire at the
+ * first tick at or after them, and inbound traffic is stamped with the loop clock plus two ticks (20 ms).
+ */
+class KeepAliveHandlerTest {
+
+    private static final long MS = 1_000_000L;
+    private static final long S = 1_000 * MS;
+    private static final long TICK = TimerWheels.config().tickNanos();
+    private static final long STAMP = 2 * TICK;
+
+    private static final KeepAlivePolicy POLICY = KeepAlivePolicy.builder()
+            .idle(Duration.ofSeconds(2)).interval(Duration.ofSeconds(1)).probes(3).build();
+
+    private TestChannel channel;
+    private EventRecorder events;
+    private KeepAliveHandler handler;
+
+    @AfterEach
+    void finish() {
+        if (channel != null) {
+            channel.finishAndReleaseAll();
+            assertThat(TimerWheels.hasWheel(channel.eventLoop())).as("no timer left after close").isFalse();
+        }
+    }
+
+    private void start(KeepAlivePolicy policy, HealthRecorder recorder) {
+        handler = new KeepAliveHandler(policy, HeartbeatProber.INSTANCE, recorder);
+        startWith(handler, HeartbeatResponder.handler());
+    }
+
+    private void start(KeepAlivePolicy policy) {
+        start(policy, HealthRecorder.NOOP);
+    }
+
+    private void startWith(ChannelHandler... handlers) {
+        channel = TestChannel.create(handlers);
+        events = new EventRecorder(channel.ticker());
+        channel.pipeline().addLast(events);
+    }
+
+    /** Moves the clock to {@code nanos} one tick at a time, running the loop's due tasks at each step. */
+    private void advanceTo(long nanos) {
+        while (channel.now() < nanos) {
+            channel.ticker().advance(Math.min(TICK, nanos - channel.now()), TimeUnit.NANOSECONDS);
+            channel.runPendingTasks();
+        }
+    }
+
+    private List<Object> eventsAt(long nanos) {
+        List<Object> out = new ArrayList<>();
+        for (Timed t : events.events()) {
+            if (t.nanos() == nanos) {
+                out.add(t.what());
+            }
+        }
+        return out;
+    }
+
+    private List<Long> pingIds() {
+        List<Long> ids = new ArrayList<>();
+        for (Object o; (o = channel.readOutbound()) != null; ) {
+            if (o instanceof HeartbeatFrame && ((HeartbeatFrame) o).isPing()) {
+                ids.add(((HeartbeatFrame) o).id());
+            }
+        }
+        return ids;
+    }
+
+    @Test
+    void rows1And9To11ASilentPeerIsProbedThenDeclaredDeadAndClosedAbortively() {
+        start(POLICY);
+        assertThat(handler.state()).isEqualTo(HealthState.ACTIVE);
+        assertThat(handler.isTimerArmed()).isTrue();
+        advanceTo(1_990 * MS);
+        assertThat(events.events()).isEmpty();
+        advanceTo(6 * S);
+        assertThat(eventsAt(2 * S)).containsExactly(PeerIdle.INSTANCE, ProbeSent.of(1));
+        assertThat(eventsAt(3 * S)).containsExactly(ProbeSent.of(2));
+        assertThat(eventsAt(4 * S)).containsExactly(ProbeSent.of(3));
+        List<Object> verdict = eventsAt(5 * S);
+        assertThat(verdict).hasSize(1);
+        PeerDead dead = (PeerDead) verdict.get(0);
+        assertThat(dead.reason()).isEqualTo(DeathReason.PROBES_UNANSWERED);
+        assertThat(dead.evidence().sinceLastInbound()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(dead.evidence().probesOut()).isEqualTo(3);
+        assertThat(dead.evidence().pendingBytes()).isZero();
+        assertThat(dead.evidence().kernel()).isNull();
+        assertThat(events.events()).hasSize(5);
+        assertThat(pingIds()).containsExactly(2 * S, 3 * S, 4 * S);
+
+        assertThat(events.exceptions()).hasSize(1);
+        Timed caught = events.exceptions().get(0);
+        assertThat(caught.nanos()).isEqualTo(5 * S);
+        DeadPeerException e = (DeadPeerException) caught.what();
+        assertThat(e.verdict()).isSameAs(dead);
+        assertThat(e.getStackTrace()).isEmpty();
+        assertThat(e.getMessage()).isEqualTo("peer dead: 3 probes unanswered, no inbound for 5000 ms >= limit 5000 ms"
+                + " (idle 2000 ms + 3 × interval 1000 ms, user timeout 5000 ms)");
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(handler.state()).isEqualTo(HealthState.CLOSED);
+        assertThat(handler.isTimerArmed()).isFalse();
+    }
+
+    @Test
+    void row2CloseCancelsTheTimerAndReleasesTheLoopsWheel() {
+        start(POLICY);
+        advanceTo(2 * S);
+        assertThat(handler.state()).isEqualTo(HealthState.PROBING);
+        channel.close();
+        assertThat(handler.state()).isEqualTo(HealthState.CLOSED);
+        assertThat(handler.isTimerArmed()).isFalse();
+        assertThat(TimerWheels.hasWheel(channel.eventLoop())).isFalse();
+        advanceTo(10 * S);
+        assertThat(eventsAt(3 * S)).isEmpty();
+    }
+
+    @Test
+    void row2HandlerRemovalCancelsTheTimer() {
+        start(POLICY);
+        advanceTo(1 * S);
+        channel.pipeline().remove(handler);
+        assertThat(handler.isTimerArmed()).isFalse();
+        assertThat(TimerWheels.hasWheel(channel.eventLoop())).isFalse();
+        advanceTo(10 * S);
+        assertThat(events.events()).isEmpty();
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+    @Test
+    void row3AnyInboundMessageProvesLifeResetsTheProbesAndPassesOn() {
+        start(POLICY);
+        advanceTo(2_500 * MS);
+        ByteBuf data = Unpooled.copiedBuffer(new byte[] {1, 2, 3});
+        channel.writeInbound(data);
+        assertThat(events.messagesRead()).isEqualTo(1);
+        assertThat(data.refCnt()).isZero(); // passed on unchanged to the end of the pipeline, which released it
+        assertThat(eventsAt(2_500 * MS)).containsExactly(new ProbeAcked(1, ProbeAcked.UNKNOWN_RTT));
+        assertThat(handler.state()).isEqualTo(HealthState.ACTIVE);
+        // The 3 s tick sees 0.48 s of silence (stamp 2.52 s) and re-arms at 2.52 + 2 = 4.52 s.
+        advanceTo(6 * S);
+        assertThat(eventsAt(3 * S)).isEmpty();
+        assertThat(eventsAt(2_500 * MS + STAMP + 2 * S)).containsExactly(PeerIdle.INSTANCE, ProbeSent.of(1));
+    }
+
+    @Test
+    void row3AProbeReplyIsConsumedAndGivesTheRoundTripTime() {
+        start(POLICY);
+        advanceTo(2 * S);
+        assertThat(pingIds()).containsExactly(2 * S);
+        advanceTo(2_050 * MS);
+        channel.writeInbound(HeartbeatFrame.pong(2 * S));
+        assertThat(events.messagesRead()).isZero();
+        assertThat(eventsAt(2_050 * MS)).containsExactly(new ProbeAcked(1, 50 * MS));
+        // A reply with an id we never sent proves life but gives no round-trip time.
+        advanceTo(4_070 * MS);
+        assertThat(eventsAt(4_070 * MS)).containsExactly(PeerIdle.INSTANCE, ProbeSent.of(1));
+        channel.writeInbound(HeartbeatFrame.pong(-77));
+        assertThat(eventsAt(4_070 * MS)).endsWith(new ProbeAcked(1, ProbeAcked.UNKNOWN_RTT));
+    }
+
+    @Test
+    void row4ThePeersProbeIsAnsweredAtOnceAndCountsAsTraffic() {
+        start(POLICY);
+        advanceTo(1 * S);
+        channel.writeInbound(HeartbeatFrame.ping(42));
+        assertThat(channel.<Object>readOutbound()).isEqualTo(HeartbeatFrame.pong(42));
+        assertThat(events.messagesRead()).isZero();
+        advanceTo(4 * S);
+        assertThat(eventsAt(2 * S)).isEmpty();
+        assertThat(eventsAt(1 * S + STAMP + 2 * S)).containsExactly(PeerIdle.INSTANCE, ProbeSent.of(1));
+    }
+
+    @Test
+    void row4UnderTheKernelsRuleThePeersProbeIsAnsweredButDoesNotCount() {
+        start(POLICY.toBuilder().proofOfLife(ProofOfLife.ANY_MESSAGE_EXCEPT_PEER_PROBES).build());
+        advanceTo(1 * S);
+        channel.writeInbound(HeartbeatFrame.ping(42));
+        assertThat(channel.<Object>readOutbound()).isEqualTo(HeartbeatFrame.pong(42));
+        advanceTo(2 * S);
+        assertThat(eventsAt(2 * S)).containsExactly(PeerIdle.INSTANCE, ProbeSent.of(1));
+    }
+
+    @Test
+    void row5ALongerIdleAtRuntimeReArmsAtIdleMinusElapsed() {
+        start(POLICY);
+        advanceTo(1 * S);
+        handler.policy(POLICY.toBuilder().idle(Duration.ofSeconds(5)).build());
+        advanceTo(6 * S);
+        assertThat(eventsAt(2 * S)).isEmpty();
+        assertThat(eventsAt(5 * S)).containsExactly(PeerIdle.INSTANCE, ProbeSent.of(1));
+        assertThat(eventsAt(6 * S)).containsExactly(ProbeSent.of(2));
+    }
+
+    @Test
+    void row5AShorterIdleAtRuntimeProbesAtOnce() {
+        start(POLICY.toBuilder().idle(Duration.ofSeconds(30)).build());
+        advanceTo(3 * S);
+        handler.policy(POLICY);
+        // Deadline now (3 s): the wheel takes a passed deadline at its next tick.
+        advanceTo(3 * S + TICK);
+        assertThat(eventsAt(3 * S + TICK)).containsExactly(PeerIdle.INSTANCE, ProbeSent.of(1));
+    }
+
+    @Test
+    void row5OtherSettingsApplyFromTheNextTick() {
+        start(POLICY);
+        advanceTo(2 * S);
+        handler.policy(POLICY.toBuilder().probes(1).build());
+        advanceTo(4 * S);
+        assertThat(eventsAt(3 * S)).hasSize(1).first().isInstanceOf(PeerDead.class);
+    }
+
+    @Test
+    void row6AHalfClosedChannelIsSuspended() {
+        start(POLICY);
+        advanceTo(1 * S);
+        channel.shutdownInput();
+        advanceTo(10 * S);
+        assertThat(handler.state()).isEqualTo(HealthState.SUSPENDED);
+        assertThat(handler.isTimerArmed()).isFalse();
+        assertThat(events.events()).isEmpty();
+        assertThat(pingIds()).isEmpty();
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+    @Test
+    void row7PendingWritesDeferProbingWhileTheyProgress() {
+        start(POLICY);
+        channel.holdWrites(true);
+        advanceTo(1 * S);
+        channel.writeAndFlush(Unpooled.wrappedBuffer(new byte[100]));
+        assertThat(channel.pendingBytes()).isGreaterThanOrEqualTo(100);
+        advanceTo(3 * S);
+        channel.drain(10); // progress between the 2 s and 4 s ticks
+        advanceTo(5 * S);
+        channel.drain(10);
+        advanceTo(8 * S);
+        assertThat(events.events()).isEmpty();
+        assertThat(pingIds()).isEmpty();
+        // Drained: the 8 s tick finds nothing pending and 8 s of silence: probe.
+        channel.drain(80);
+        advanceTo(10 * S);
+        assertThat(eventsAt(10 * S)).containsExactly(PeerIdle.INSTANCE, ProbeSent.of(1));
+    }
+
+    @Test
+    void row8NoWriteProgressForTheUserTimeoutIsWriteStalled() {
+        start(POLICY);
+        channel.holdWrites(true);
+        advanceTo(1 * S);
+        channel.writeAndFlush(Unpooled.wrappedBuffer(new byte[100]));
+        // Busy at 2 s (first seen stuck), 4 s and 6 s; at 8 s it has been stuck for 6 s >= 5 s.
+        advanceTo(9 * S);
+        assertThat(eventsAt(7 * S)).isEmpty();
+        List<Object> verdict = eventsAt(8 * S);
+        assertThat(verdict).hasSize(1);
+        PeerDead dead = (PeerDead) verdict.get(0);
+        assertThat(dead.reason()).isEqualTo(DeathReason.WRITE_STALLED);
+        assertThat(dead.evidence().pendingBytes()).isEqualTo(100);
+        assertThat(dead.evidence().sinceWriteProgressNanos()).isEqualTo(6 * S);
+        assertThat(events.exceptions()).singleElement().satisfies(t -> assertThat(
+                ((Throwable) t.what()).getMessage()).isEqualTo(
+                "peer dead: 100 bytes pending made no write progress for 6000 ms >= user timeout 5000 ms"));
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void row10AUserTimeoutBelowIdleGivesOneProbe() {
+        start(KeepAlivePolicy.builder().idle(Duration.ofSeconds(3)).interval(Duration.ofSeconds(2)).probes(100)
+                .userTimeout(Duration.ofSeconds(1)).build());
+        advanceTo(6 * S);
+        assertThat(eventsAt(3 * S)).containsExactly(PeerIdle.INSTANCE, ProbeSent.of(1));
+        PeerDead dead = (PeerDead) eventsAt(5 * S).get(0);
+        assertThat(dead.reason()).isEqualTo(DeathReason.USER_TIMEOUT);
+        assertThat(((Throwable) events.exceptions().get(0).what()).getMessage())
+                .isEqualTo("peer dead: no inbound for 5000 ms >= user timeout 1000 ms, with 1 probe unanswered");
+    }
+
+    @Test
+    void worksWhenAddedToAnAlreadyActiveChannel() {
+        startWith();
+        advanceTo(1 * S);
+        handler = new KeepAliveHandler(POLICY, HeartbeatProber.INSTANCE);
+        channel.pipeline().addFirst(handler);
+        assertThat(handler.state()).isEqualTo(HealthState.ACTIVE);
+        advanceTo(4 * S);
+        assertThat(eventsAt(3 * S)).containsExactly(PeerIdle.INSTANCE, ProbeSent.of(1));
+        assertThat(eventsAt(4 * S)).containsExactly(ProbeSent.of(2));
+    }
+
+    @Test
+    void aHandlerIsNotSharable() {
+        assertThat(new KeepAliveHandler(POLICY, HeartbeatProber.INSTANCE).isSharable()).isFalse();
+    }
+
+    @Test
+    void theRecorderHearsProbesAcksVerdictsAndStateChanges() {
+        List<String> calls = new ArrayList<>();
+        start(POLICY, new HealthRecorder() {
+            @Override
+            public void probeSent(HealthSubject subject, int probe) {
+                calls.add("sent " + probe + " " + subject);
+            }
+
+            @Override
+            public void probeAcked(HealthSubject subject, int probes, long rttNanos) {
+                calls.add("acked " + probes + " " + rttNanos / MS);
+            }
+
+            @Override
+            public void peerDead(HealthSubject subject, PeerDead verdict) {
+                calls.add("dead " + verdict.reason());
+            }
+
+            @Override
+            public void stateChanged(HealthSubject subject, HealthState from, HealthState to) {
+                calls.add(from + "->" + to);
+            }
+        });
+        advanceTo(2_010 * MS);
+        channel.writeInbound(HeartbeatFrame.pong(2 * S));
+        advanceTo(10 * S);
+        assertThat(calls).containsExactly(
+                "CLOSED->ACTIVE",
+                "ACTIVE->PROBING", "sent 1 HealthSubject[transport=testchannel, side=client, protocol=heartbeat]",
+                "PROBING->ACTIVE", "acked 1 10",
+                "ACTIVE->PROBING", "sent 1 HealthSubject[transport=testchannel, side=client, protocol=heartbeat]",
+                "sent 2 HealthSubject[transport=testchannel, side=client, protocol=heartbeat]",
+                "sent 3 HealthSubject[transport=testchannel, side=client, protocol=heartbeat]",
+                "PROBING->DEAD", "dead PROBES_UNANSWERED",
+                "DEAD->CLOSED");
+    }
+
+    @Test
+    void aThrowingRecorderNeverBreaksTheConnection() {
+        start(POLICY, new HealthRecorder() {
+            @Override
+            public void probeSent(HealthSubject subject, int probe) {
+                throw new IllegalStateException("broken recorder");
+            }
+
+            @Override
+            public void stateChanged(HealthSubject subject, HealthState from, HealthState to) {
+                throw new IllegalStateException("broken recorder");
+            }
+        });
+        advanceTo(3 * S);
+        assertThat(pingIds()).containsExactly(2 * S, 3 * S);
+        assertThat(events.exceptions()).isEmpty();
+        channel.checkException();
+    }
+}

@@ -1,0 +1,231 @@
+package io.vigil.core.policy;
+
+import static java.time.Duration.ZERO;
+import static java.time.Duration.ofHours;
+import static java.time.Duration.ofMillis;
+import static java.time.Duration.ofNanos;
+import static java.time.Duration.ofSeconds;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class KeepAlivePolicyTest {
+
+    @Test
+    void defaultsAreThirtyTenThreeWithDefaultUserTimeout() {
+        KeepAlivePolicy p = KeepAlivePolicy.defaults();
+        assertThat(p.idle()).isEqualTo(ofSeconds(30));
+        assertThat(p.interval()).isEqualTo(ofSeconds(10));
+        assertThat(p.probes()).isEqualTo(3);
+        assertThat(p.userTimeout()).isEqualTo(ofSeconds(60));
+        assertThat(p.isUserTimeoutDefault()).isTrue();
+        assertThat(p.proofOfLife()).isEqualTo(ProofOfLife.ANY_MESSAGE);
+        assertThat(p.silentPeerVerdict()).isEqualTo(ofSeconds(60));
+        assertThat(p.isKernelRepresentable()).isTrue();
+    }
+
+    @Test
+    void defaultUserTimeoutFollowsIdleProbesAndInterval() {
+        KeepAlivePolicy p = KeepAlivePolicy.builder().idle(ofSeconds(2)).interval(ofSeconds(1)).probes(3).build();
+        assertThat(p.userTimeout()).isEqualTo(ofSeconds(5));
+        assertThat(p.toBuilder().probes(5).build().userTimeout()).isEqualTo(ofSeconds(7));
+        assertThat(p.toBuilder().userTimeout(ofSeconds(9)).defaultUserTimeout().build()).isEqualTo(p);
+    }
+
+    @Test
+    void valueSemantics() {
+        KeepAlivePolicy a = KeepAlivePolicy.builder().idle(ofMillis(1500)).interval(ofMillis(500)).probes(4).build();
+        KeepAlivePolicy b = KeepAlivePolicy.builder().idle(ofMillis(1500)).interval(ofMillis(500)).probes(4).build();
+        assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
+        assertThat(a.toBuilder().build()).isEqualTo(a);
+        assertThat(a).isNotEqualTo(a.toBuilder().probes(5).build());
+        assertThat(a).isNotEqualTo(a.toBuilder().proofOfLife(ProofOfLife.ANY_MESSAGE_EXCEPT_PEER_PROBES).build());
+        // The same user timeout value, explicit rather than default, is a different policy: it no longer follows.
+        assertThat(a).isNotEqualTo(a.toBuilder().userTimeout(a.userTimeout()).build());
+        assertThat(a.toString()).isEqualTo("KeepAlivePolicy(idle 1500 ms, interval 500 ms, probes 4, userTimeout"
+                + " 3500 ms (default), proofOfLife ANY_MESSAGE; silent peer dead after 3500 ms)");
+        assertThat(a.toBuilder().userTimeout(ZERO).build().toString()).contains("userTimeout off");
+    }
+
+    @Test
+    void eachInvalidFieldIsNamedWithValueRangeAndUnit() {
+        assertThatThrownBy(() -> KeepAlivePolicy.builder().idle(ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("idle = 0 s is out of range: allowed 1 ms .. 32767 s");
+        assertThatThrownBy(() -> KeepAlivePolicy.builder().idle(ofSeconds(32768)))
+                .hasMessage("idle = 32768 s is out of range: allowed 1 ms .. 32767 s");
+        assertThatThrownBy(() -> KeepAlivePolicy.builder().idle(ofNanos(999_999)))
+                .hasMessage("idle = 999999 ns is out of range: allowed 1 ms .. 32767 s");
+        assertThatThrownBy(() -> KeepAlivePolicy.builder().interval(ofMillis(-5)))
+                .hasMessage("interval = -5 ms is out of range: allowed 1 ms .. 32767 s");
+        assertThatThrownBy(() -> KeepAlivePolicy.builder().probes(0))
+                .hasMessage("probes = 0 probes is out of range: allowed 1 .. 127 probes");
+        assertThatThrownBy(() -> KeepAlivePolicy.builder().probes(128))
+                .hasMessage("probes = 128 probes is out of range: allowed 1 .. 127 probes");
+        assertThatThrownBy(() -> KeepAlivePolicy.builder().userTimeout(ofMillis(-1)))
+                .hasMessage("userTimeout = -1 ms is out of range: allowed 1 ms .. 2147483647 ms");
+        assertThatThrownBy(() -> KeepAlivePolicy.builder().userTimeout(ofMillis(Integer.MAX_VALUE + 1L)))
+                .hasMessage("userTimeout = 2147483648 ms is out of range: allowed 1 ms .. 2147483647 ms");
+        assertThatThrownBy(() -> KeepAlivePolicy.builder().idle(null))
+                .isInstanceOf(NullPointerException.class).hasMessage("idle");
+    }
+
+    @Test
+    void aRejectedValueLeavesTheBuilderAsItWas() {
+        KeepAlivePolicy.Builder b = KeepAlivePolicy.builder().idle(ofSeconds(4));
+        assertThatThrownBy(() -> b.idle(ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(b.build().idle()).isEqualTo(ofSeconds(4));
+    }
+
+    @Test
+    void aDefaultUserTimeoutBeyondTheKernelRangeIsReportedWithItsParts() {
+        assertThatThrownBy(() -> KeepAlivePolicy.builder()
+                .idle(ofSeconds(32767)).interval(ofSeconds(32767)).probes(127).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("userTimeout (default: idle + probes × interval = 32767 s + 127 × 32767 s = 4194176 s)"
+                        + " is out of range: allowed 1 ms .. 2147483647 ms; set userTimeout explicitly or shorten"
+                        + " idle, interval or probes");
+        // Explicitly set, it is fine.
+        KeepAlivePolicy p = KeepAlivePolicy.builder().idle(ofSeconds(32767)).interval(ofSeconds(32767)).probes(127)
+                .userTimeout(ofMillis(Integer.MAX_VALUE)).build();
+        assertThat(p.userTimeoutNanos()).isEqualTo(Integer.MAX_VALUE * 1_000_000L);
+    }
+
+    @Test
+    void silentPeerVerdictFollowsTheKernel() {
+        // Measured on Linux 6.18 (reference/kernel-keepalive.md §3): idle/intvl/cnt/uto -> probes, close time.
+        assertVerdict(2, 1, 3, 0, 3, 5_000);
+        assertVerdict(2, 2, 100, 5_000, 2, 6_000);
+        assertVerdict(3, 2, 100, 1_000, 1, 5_000);
+        assertVerdict(2, 1, 3, 5_000, 3, 5_000);
+        assertVerdict(2, 1, 3, 8_000, 6, 8_000);
+        assertVerdict(3, 2, 4, 0, 4, 11_000);
+    }
+
+    private static void assertVerdict(int idle, int interval, int probes, int utoMillis, long expectProbes,
+                                      long expectMillis) {
+        KeepAlivePolicy p = KeepAlivePolicy.builder().idle(ofSeconds(idle)).interval(ofSeconds(interval))
+                .probes(probes).userTimeout(ofMillis(utoMillis)).build();
+        assertThat(p.silentPeerVerdict()).as(p.toString()).isEqualTo(ofMillis(expectMillis));
+        assertThat(p.silentPeerProbes()).as(p.toString()).isEqualTo(expectProbes);
+        assertThat(p.toKernel(KernelRounding.REJECT).silentPeerVerdictMillis()).isEqualTo(expectMillis);
+    }
+
+    @Test
+    void deadWithinPlansWholeSecondsFromSixSeconds() {
+        KeepAlivePolicy p = KeepAlivePolicy.deadWithin(ofSeconds(60));
+        assertThat(p).isEqualTo(KeepAlivePolicy.builder()
+                .idle(ofSeconds(30)).interval(ofSeconds(10)).probes(3).build());
+        assertThat(KeepAlivePolicy.deadWithin(ofSeconds(10)))
+                .isEqualTo(KeepAlivePolicy.builder().idle(ofSeconds(7)).interval(ofSeconds(1)).probes(3).build());
+        KeepAlivePolicy odd = KeepAlivePolicy.deadWithin(ofMillis(6_500));
+        assertThat(odd.idle()).isEqualTo(ofSeconds(3));
+        assertThat(odd.interval()).isEqualTo(ofSeconds(1));
+        assertThat(odd.silentPeerVerdict()).isEqualTo(ofSeconds(6));
+        assertThat(KeepAlivePolicy.deadWithin(ofHours(18)).idle()).isEqualTo(ofSeconds(32400));
+    }
+
+    @Test
+    void deadWithinKeepsSubSecondPrecisionBelowSixSeconds() {
+        KeepAlivePolicy p = KeepAlivePolicy.deadWithin(ofMillis(600));
+        assertThat(p.interval()).isEqualTo(ofMillis(100));
+        assertThat(p.idle()).isEqualTo(ofMillis(300));
+        assertThat(p.silentPeerVerdict()).isEqualTo(ofMillis(600));
+        assertThat(p.isKernelRepresentable()).isFalse();
+    }
+
+    @Test
+    void deadWithinFormulaHoldsForRandomBudgets() {
+        SplittableRandom random = new SplittableRandom(42);
+        for (int i = 0; i < 10_000; i++) {
+            long budget = random.nextLong(KeepAlivePolicy.MIN_BUDGET.toNanos(), KeepAlivePolicy.MAX_BUDGET.toNanos() + 1);
+            KeepAlivePolicy p = KeepAlivePolicy.deadWithin(ofNanos(budget));
+            long verdict = p.silentPeerVerdict().toNanos();
+            assertThat(p.probes()).isEqualTo(3);
+            assertThat(p.isUserTimeoutDefault()).isTrue();
+            assertThat(verdict).as("budget %d ns", budget).isLessThanOrEqualTo(budget);
+            if (budget >= 6_000_000_000L) {
+                long seconds = budget / 1_000_000_000L;
+                assertThat(p.isKernelRepresentable()).isTrue();
+                assertThat(p.interval()).isEqualTo(ofSeconds(seconds / 6));
+                assertThat(verdict).isEqualTo(seconds * 1_000_000_000L);
+                assertThat(p.idle().toNanos()).isBetween(verdict / 2 - 1_000_000_000L, verdict / 2 + 3_000_000_000L);
+            } else {
+                assertThat(p.interval().toNanos()).isEqualTo(budget / 6);
+                assertThat(verdict).isGreaterThan(budget - 6);
+            }
+        }
+    }
+
+    @Test
+    void deadWithinRejectsBudgetsOutOfRange() {
+        assertThatThrownBy(() -> KeepAlivePolicy.deadWithin(ofMillis(5)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("budget = 5 ms is out of range: allowed 6 ms .. 64800 s");
+        assertThatThrownBy(() -> KeepAlivePolicy.deadWithin(ofHours(19)))
+                .hasMessage("budget = 68400 s is out of range: allowed 6 ms .. 64800 s");
+    }
+
+    @Test
+    void kernelViewOfAWholeSecondPolicy() {
+        KeepAlivePolicy p = KeepAlivePolicy.builder().idle(ofSeconds(2)).interval(ofSeconds(1)).probes(3).build();
+        assertThat(p.toKernel(KernelRounding.REJECT)).isEqualTo(new KernelKeepAlive(2, 1, 3, 5000));
+        assertThat(p.toBuilder().userTimeout(ZERO).build().toKernel(KernelRounding.REJECT))
+                .isEqualTo(new KernelKeepAlive(2, 1, 3, 0));
+        assertThat(p.toBuilder().userTimeout(ofMillis(4321)).build().toKernel(KernelRounding.REJECT))
+                .isEqualTo(new KernelKeepAlive(2, 1, 3, 4321));
+    }
+
+    @Test
+    void subSecondValuesAreRejectedForTheKernelWithTheRoundingOnOffer() {
+        KeepAlivePolicy p = KeepAlivePolicy.builder().idle(ofMillis(1500)).interval(ofSeconds(1)).probes(3).build();
+        assertThat(p.isKernelRepresentable()).isFalse();
+        assertThatThrownBy(() -> p.toKernel(KernelRounding.REJECT))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("idle = 1500 ms cannot be applied to the kernel: TCP_KEEPIDLE takes whole seconds"
+                        + " (1 .. 32767 s); use whole seconds or KernelRounding.ROUND_UP (-> 2 s)");
+        KeepAlivePolicy q = KeepAlivePolicy.builder().idle(ofSeconds(1)).interval(ofMillis(250)).probes(3).build();
+        assertThatThrownBy(() -> q.toKernel(KernelRounding.REJECT))
+                .hasMessage("interval = 250 ms cannot be applied to the kernel: TCP_KEEPINTVL takes whole seconds"
+                        + " (1 .. 32767 s); use whole seconds or KernelRounding.ROUND_UP (-> 1 s)");
+        KeepAlivePolicy r = KeepAlivePolicy.builder().idle(ofSeconds(1)).interval(ofSeconds(1))
+                .userTimeout(ofNanos(1_500_500_000L)).build();
+        assertThatThrownBy(() -> r.toKernel(KernelRounding.REJECT))
+                .hasMessage("userTimeout = 1500500 us cannot be applied to the kernel: TCP_USER_TIMEOUT takes whole"
+                        + " milliseconds (0 .. 2147483647 ms); use whole milliseconds or KernelRounding.ROUND_UP"
+                        + " (-> 1501 ms)");
+    }
+
+    @Test
+    void roundUpRoundsUpAndKeepsTheDefaultUserTimeoutConsistent() {
+        KeepAlivePolicy p = KeepAlivePolicy.builder().idle(ofMillis(1500)).interval(ofMillis(200)).probes(3).build();
+        KernelKeepAlive k = p.toKernel(KernelRounding.ROUND_UP);
+        assertThat(k).isEqualTo(new KernelKeepAlive(2, 1, 3, 5000));
+        assertThat(k.silentPeerVerdictMillis()).isGreaterThanOrEqualTo(p.silentPeerVerdict().toMillis());
+        KeepAlivePolicy explicit = p.toBuilder().userTimeout(ofNanos(2_100_000_001L)).build();
+        assertThat(explicit.toKernel(KernelRounding.ROUND_UP).userTimeoutMillis()).isEqualTo(2101);
+    }
+
+    @Test
+    void kernelKeepAliveChecksTheKernelRanges() {
+        assertThatThrownBy(() -> new KernelKeepAlive(0, 1, 1, 0))
+                .hasMessage("TCP_KEEPIDLE = 0 s is out of range: allowed 1 .. 32767 s");
+        assertThatThrownBy(() -> new KernelKeepAlive(1, 32768, 1, 0))
+                .hasMessage("TCP_KEEPINTVL = 32768 s is out of range: allowed 1 .. 32767 s");
+        assertThatThrownBy(() -> new KernelKeepAlive(1, 1, 128, 0))
+                .hasMessage("TCP_KEEPCNT = 128 probes is out of range: allowed 1 .. 127 probes");
+        assertThatThrownBy(() -> new KernelKeepAlive(1, 1, 1, -1))
+                .hasMessage("TCP_USER_TIMEOUT = -1 ms is out of range: allowed 0 .. 2147483647 ms");
+    }
+
+    @Test
+    void durationsFormatInTheirExactUnit() {
+        assertThat(Limits.format(Duration.ofSeconds(3))).isEqualTo("3 s");
+        assertThat(Limits.format(Duration.ofMillis(3))).isEqualTo("3 ms");
+        assertThat(Limits.format(Duration.ofNanos(3000))).isEqualTo("3 us");
+        assertThat(Limits.format(Duration.ofNanos(3))).isEqualTo("3 ns");
+    }
+}

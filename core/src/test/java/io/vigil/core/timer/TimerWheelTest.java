@@ -1,0 +1,338 @@
+package io.vigil.core.timer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.concurrent.MockTicker;
+import io.netty.util.concurrent.Ticker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class TimerWheelTest {
+
+    private static final long MS = 1_000_000L;
+    private static final long TICK = 10 * MS;
+    private static final TimerWheelConfig CONFIG = TimerWheelConfig.fromSystemProperties().withTick(Duration.ofMillis(10));
+
+    /** An entry that records when it expired. */
+    static final class Probe extends TimerEntry {
+        final int id;
+        final List<long[]> log;
+        long expiredAt = -1;
+        Runnable onExpire = () -> { };
+
+        Probe(int id, List<long[]> log) {
+            this.id = id;
+            this.log = log;
+        }
+
+        void at(long deadlineNanos) {
+            deadline = deadlineNanos;
+        }
+
+        @Override
+        protected void onTimerExpired(long now) {
+            expiredAt = now;
+            log.add(new long[] {id, now});
+            onExpire.run();
+        }
+    }
+
+    private final MockTicker ticker = Ticker.newMockTicker();
+    private final List<long[]> log = new ArrayList<>();
+
+    private TimerWheel manual() {
+        return TimerWheel.manual(ticker, CONFIG);
+    }
+
+    private void advanceTo(TimerWheel wheel, long nanos) {
+        ticker.advance(nanos - ticker.nanoTime(), TimeUnit.NANOSECONDS);
+        wheel.advance(ticker.nanoTime());
+    }
+
+    @Test
+    void anEntryFiresAtTheFirstTickAtOrAfterItsDeadline() {
+        TimerWheel wheel = manual();
+        Probe onGrid = new Probe(1, log);
+        Probe offGrid = new Probe(2, log);
+        onGrid.at(50 * MS);
+        offGrid.at(51 * MS);
+        wheel.schedule(onGrid);
+        wheel.schedule(offGrid);
+        assertThat(wheel.size()).isEqualTo(2);
+        advanceTo(wheel, 49 * MS);
+        assertThat(log).isEmpty();
+        advanceTo(wheel, 50 * MS);
+        assertThat(onGrid.expiredAt).isEqualTo(50 * MS);
+        assertThat(offGrid.isScheduled()).isTrue();
+        advanceTo(wheel, 59 * MS);
+        assertThat(offGrid.expiredAt).isEqualTo(-1);
+        advanceTo(wheel, 60 * MS);
+        assertThat(offGrid.expiredAt).isEqualTo(60 * MS);
+        assertThat(wheel.size()).isZero();
+    }
+
+    @Test
+    void cancelAndRearm() {
+        TimerWheel wheel = manual();
+        Probe a = new Probe(1, log);
+        Probe b = new Probe(2, log);
+        a.at(100 * MS);
+        b.at(100 * MS);
+        wheel.schedule(a);
+        wheel.schedule(b);
+        wheel.cancel(a);
+        wheel.cancel(a); // twice is fine
+        assertThat(a.isScheduled()).isFalse();
+        b.at(5_000 * MS); // re-arm further out: moves to a coarser level
+        wheel.schedule(b);
+        advanceTo(wheel, 4_990 * MS);
+        assertThat(log).isEmpty();
+        advanceTo(wheel, 5_000 * MS);
+        assertThat(log).hasSize(1);
+        assertThat(b.expiredAt).isEqualTo(5_000 * MS);
+    }
+
+    @Test
+    void aReArmIntoTheSameSlotLeavesTheEntryWhereItIs() {
+        TimerWheel wheel = manual();
+        Probe a = new Probe(1, log);
+        a.at(100 * MS);
+        wheel.schedule(a);
+        int slot = a.slot;
+        a.at(93 * MS); // earlier, but due at the same tick (100 ms)
+        wheel.schedule(a);
+        assertThat(a.slot).isEqualTo(slot);
+        advanceTo(wheel, 90 * MS);
+        assertThat(a.expiredAt).isEqualTo(-1);
+        advanceTo(wheel, 100 * MS);
+        assertThat(a.expiredAt).isEqualTo(100 * MS);
+    }
+
+    @Test
+    void aPassedDeadlineFiresAtTheNextTick() {
+        TimerWheel wheel = manual();
+        advanceTo(wheel, 1_000 * MS);
+        Probe a = new Probe(1, log);
+        a.at(10 * MS);
+        wheel.schedule(a);
+        advanceTo(wheel, 1_009 * MS);
+        assertThat(log).isEmpty();
+        advanceTo(wheel, 1_010 * MS);
+        assertThat(a.expiredAt).isEqualTo(1_010 * MS);
+    }
+
+    @Test
+    void anEntryReArmingItselfToNowFiresAgainNextTickNotInALoop() {
+        TimerWheel wheel = manual();
+        Probe a = new Probe(1, log);
+        a.onExpire = () -> {
+            a.at(ticker.nanoTime());
+            wheel.schedule(a);
+        };
+        a.at(10 * MS);
+        wheel.schedule(a);
+        advanceTo(wheel, 10 * MS);
+        assertThat(log).hasSize(1);
+        advanceTo(wheel, 20 * MS);
+        assertThat(log).hasSize(2);
+        wheel.cancel(a);
+    }
+
+    @Test
+    void expiryOrderFollowsDeadlinesAcrossLevelsAndLongJumps() {
+        TimerWheel wheel = manual();
+        long[] deadlines = {3 * MS, 2_600 * MS, 170_000 * MS, 11_000_000 * MS, 20 * MS, 2_000_000 * MS};
+        for (int i = 0; i < deadlines.length; i++) {
+            Probe p = new Probe(i, log);
+            p.at(deadlines[i]);
+            wheel.schedule(p);
+        }
+        advanceTo(wheel, 12_000_000 * MS); // one jump of 3.3 hours
+        List<Long> order = new ArrayList<>();
+        for (long[] e : log) {
+            order.add(deadlines[(int) e[0]]);
+        }
+        assertThat(order).isSorted().hasSize(deadlines.length);
+    }
+
+    @Test
+    void wrapSafeAcrossTheEndOfTheTickersRange() {
+        MockTicker late = Ticker.newMockTicker();
+        late.advance(Long.MAX_VALUE - 5_000 * MS, TimeUnit.NANOSECONDS);
+        TimerWheel wheel = TimerWheel.manual(late, CONFIG);
+        Probe a = new Probe(1, log);
+        a.at(late.nanoTime() + 10_000 * MS); // overflows to a negative long
+        assertThat(a.deadline()).isNegative();
+        wheel.schedule(a);
+        late.advance(9_990, TimeUnit.MILLISECONDS);
+        wheel.advance(late.nanoTime());
+        assertThat(log).isEmpty();
+        late.advance(10, TimeUnit.MILLISECONDS);
+        wheel.advance(late.nanoTime());
+        assertThat(log).hasSize(1);
+    }
+
+    @Test
+    void theBudgetCarriesExpiriesOverToTheNextTickAndLosesNothing() {
+        TimerWheel wheel = TimerWheel.manual(ticker, CONFIG.withMaxExpiriesPerTick(1_000));
+        List<Probe> probes = new ArrayList<>();
+        for (int i = 0; i < 2_500; i++) {
+            Probe p = new Probe(i, log);
+            p.at(100 * MS);
+            wheel.schedule(p);
+            probes.add(p);
+        }
+        advanceTo(wheel, 100 * MS);
+        assertThat(log).hasSize(1_000);
+        assertThat(wheel.hasCarryOver()).isTrue();
+        advanceTo(wheel, 110 * MS);
+        assertThat(log).hasSize(2_000);
+        advanceTo(wheel, 120 * MS);
+        assertThat(log).hasSize(2_500);
+        assertThat(wheel.hasCarryOver()).isFalse();
+        assertThat(wheel.carryOvers()).isEqualTo(2);
+        assertThat(probes).allMatch(p -> p.expiredAt >= 100 * MS && !p.isScheduled());
+    }
+
+    /**
+     * Thousands of random arms, re-arms (also from inside expiry callbacks, including exactly one wheel rotation
+     * ahead), cancels and clock jumps, checked against a reference model: for every armed entry, the tick it must
+     * fire at — the first tick at or after its deadline, but never a tick already processed when it was armed.
+     */
+    @Test
+    void randomOperationsMatchASortedMapModel() {
+        SplittableRandom random = new SplittableRandom(7);
+        TimerWheel wheel = TimerWheel.manual(ticker, CONFIG.withMaxExpiriesPerTick(50));
+        int n = 2_000;
+        Probe[] probes = new Probe[n];
+        TreeMap<Integer, Long> dueAt = new TreeMap<>();
+        TreeMap<Integer, Long> deadlines = new TreeMap<>();
+        long[] lastProcessedTick = {0};
+        int[] expiries = {0};
+        List<Throwable> failures = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Probe p = new Probe(i, log);
+            probes[i] = p;
+            p.onExpire = () -> {
+                Long due = dueAt.remove(p.id);
+                Long deadline = deadlines.remove(p.id);
+                try {
+                    // The wheel catches what a callback throws, so failures are collected and asserted outside.
+                    assertThat(due).as("entry %d expired but was not armed", p.id).isNotNull();
+                    assertThat(p.expiredAt).as("never early").isGreaterThanOrEqualTo(deadline);
+                    assertThat(due).as("fired before its tick").isLessThanOrEqualTo(p.expiredAt);
+                } catch (AssertionError e) {
+                    failures.add(e);
+                    return;
+                }
+                expiries[0]++;
+                int choice = random.nextInt(4);
+                if (choice == 0) {
+                    return;
+                }
+                long delay = choice == 1 ? 256 * TICK : choice == 2 ? 0 : random.nextLong(0, 300_000) * MS;
+                arm(wheel, p, due + delay, due, dueAt, deadlines);
+            };
+        }
+        for (int op = 0; op < 200_000; op++) {
+            int r = random.nextInt(100);
+            long now = ticker.nanoTime();
+            if (r < 45) {
+                int id = random.nextInt(n);
+                long delay = random.nextInt(4) == 0 ? random.nextLong(0, 400_000) * MS : random.nextLong(-50, 5_000) * MS;
+                arm(wheel, probes[id], now + delay, lastProcessedTick[0], dueAt, deadlines);
+            } else if (r < 60) {
+                int id = random.nextInt(n);
+                wheel.cancel(probes[id]);
+                dueAt.remove(id);
+                deadlines.remove(id);
+            } else {
+                long step = random.nextInt(10) == 0 ? random.nextLong(0, 100_000) * MS : random.nextLong(0, 50) * MS;
+                ticker.advance(step, TimeUnit.NANOSECONDS);
+                long t = ticker.nanoTime();
+                lastProcessedTick[0] = Math.floorDiv(t, TICK) * TICK;
+                wheel.advance(t);
+                if (!wheel.hasCarryOver()) {
+                    for (var entry : dueAt.entrySet()) {
+                        assertThat(entry.getValue()).as("entry %d is overdue", entry.getKey())
+                                .isGreaterThan(lastProcessedTick[0]);
+                    }
+                }
+            }
+            assertThat(failures).isEmpty();
+            assertThat(wheel.size()).isEqualTo(dueAt.size());
+            int id = random.nextInt(n);
+            assertThat(probes[id].isScheduled()).isEqualTo(dueAt.containsKey(id));
+        }
+        assertThat(expiries[0]).isGreaterThan(10_000);
+    }
+
+    /** Arms {@code p} and records in the model the tick it must fire at. */
+    private static void arm(TimerWheel wheel, Probe p, long deadline, long processedTick,
+                            TreeMap<Integer, Long> dueAt, TreeMap<Integer, Long> deadlines) {
+        p.at(deadline);
+        wheel.schedule(p);
+        long firstTickAtOrAfter = -Math.floorDiv(-deadline, TICK) * TICK;
+        dueAt.put(p.id, Math.max(firstTickAtOrAfter, processedTick + TICK));
+        deadlines.put(p.id, deadline);
+    }
+
+    @Test
+    void aWheelOnAnEventLoopTicksOnlyWhileItHoldsEntriesAndIsThenForgotten() {
+        MockTicker t = Ticker.newMockTicker();
+        EmbeddedChannel channel = EmbeddedChannel.builder().ticker(t).build();
+        try {
+            TimerWheel wheel = TimerWheels.forExecutor(channel.eventLoop());
+            assertThat(TimerWheels.forExecutor(channel.eventLoop())).isSameAs(wheel);
+            assertThat(wheel.isTicking()).isFalse();
+            Probe a = new Probe(1, log);
+            a.at(t.nanoTime() + 35 * MS);
+            wheel.schedule(a);
+            assertThat(wheel.isTicking()).isTrue();
+            assertThat(TimerWheels.hasWheel(channel.eventLoop())).isTrue();
+            t.advance(30, TimeUnit.MILLISECONDS);
+            channel.runPendingTasks();
+            assertThat(a.expiredAt).isEqualTo(-1);
+            assertThat(wheel.now()).isEqualTo(30 * MS);
+            assertThat(wheel.stamp()).isEqualTo(30 * MS + 2 * TICK);
+            t.advance(10, TimeUnit.MILLISECONDS);
+            channel.runPendingTasks();
+            assertThat(a.expiredAt).isEqualTo(40 * MS);
+            // Empty now: the tick stopped and the loop no longer has a wheel.
+            assertThat(wheel.isTicking()).isFalse();
+            assertThat(TimerWheels.hasWheel(channel.eventLoop())).isFalse();
+            assertThat(channel.hasPendingTasks()).isFalse();
+            assertThat(channel.runScheduledPendingTasks()).isEqualTo(-1);
+        } finally {
+            channel.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void cancellingTheLastEntryStopsTheTickAtOnce() {
+        MockTicker t = Ticker.newMockTicker();
+        EmbeddedChannel channel = EmbeddedChannel.builder().ticker(t).build();
+        try {
+            TimerWheel wheel = TimerWheels.forExecutor(channel.eventLoop());
+            Probe a = new Probe(1, log);
+            a.at(1_000 * MS);
+            wheel.schedule(a);
+            wheel.cancel(a);
+            assertThat(wheel.isTicking()).isFalse();
+            assertThat(TimerWheels.hasWheel(channel.eventLoop())).isFalse();
+            assertThat(channel.runScheduledPendingTasks()).isEqualTo(-1);
+            // Used again, it registers itself again.
+            wheel.schedule(a);
+            assertThat(TimerWheels.hasWheel(channel.eventLoop())).isTrue();
+            wheel.cancel(a);
+        } finally {
+            channel.finishAndReleaseAll();
+        }
+    }
+}
