@@ -17,5 +17,6 @@ package io.vigil.core.event;
  *
  * @since 0.1
  */
-public sealed interface HealthEvent permits PeerIdle, ProbeSent, ProbeAcked, PeerDead, ProtocolViolation {
+public sealed interface HealthEvent
+        permits PeerIdle, ProbeSent, ProbeAcked, PeerDead, ProtocolViolation, KernelOptionsApplied {
 }

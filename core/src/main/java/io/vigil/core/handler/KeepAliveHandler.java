@@ -16,6 +16,7 @@ import io.vigil.core.event.DeadPeerException;
 import io.vigil.core.event.DeathReason;
 import io.vigil.core.event.Evidence;
 import io.vigil.core.event.HealthEvent;
+import io.vigil.core.event.KernelSample;
 import io.vigil.core.event.PeerDead;
 import io.vigil.core.event.PeerIdle;
 import io.vigil.core.event.ProbeAcked;
@@ -311,6 +312,14 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
             DuplexChannel duplex = (DuplexChannel) ch;
             inputShutdown = duplex.isInputShutdown();
             outputShutdown = duplex.isOutputShutdown();
+        }
+        KernelSample sample = inspector.sample(ch);
+        if (sample != null) {
+            try {
+                recorder.kernelSample(subject, sample);
+            } catch (Throwable failure) {
+                recorderFailed(failure);
+            }
         }
         HealthState before = e.state();
         TickAction action = e.onTick(policy, now, pending, mark, ch.isWritable(), inputShutdown, outputShutdown);

@@ -1,7 +1,9 @@
 package io.vigil.core.metrics;
 
+import io.vigil.core.event.KernelSample;
 import io.vigil.core.event.PeerDead;
 import io.vigil.core.machine.HealthState;
+import io.vigil.core.socket.KernelOptionsReport;
 
 /**
  * Receives what the health layer does, for metrics and tracing. Called on the channel's event loop, per probe,
@@ -62,5 +64,23 @@ public interface HealthRecorder {
      * @param to the new state
      */
     default void stateChanged(HealthSubject subject, HealthState from, HealthState to) {
+    }
+
+    /**
+     * The kernel options of the policy were set on a socket and read back.
+     *
+     * @param subject the channel's tags
+     * @param report what applied and what could not
+     */
+    default void kernelOptions(HealthSubject subject, KernelOptionsReport report) {
+    }
+
+    /**
+     * The kernel's {@code TCP_INFO} was sampled, when the health timer fired or a verdict was made.
+     *
+     * @param subject the channel's tags
+     * @param sample the sample
+     */
+    default void kernelSample(HealthSubject subject, KernelSample sample) {
     }
 }
