@@ -76,6 +76,8 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
 
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(KeepAliveHandler.class);
 
+    private static final HealthSubject UNBOUND = new HealthSubject("unbound", HealthSubject.CLIENT, "unbound");
+
     private static final byte NEW = 0;
     private static final byte ACTIVE = 1;
     private static final byte DESTROYED = 2;
@@ -88,7 +90,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
     private @Nullable ChannelHandlerContext ctx;
     private @Nullable HealthTimer timer;
     private @Nullable Entry entry;
-    private HealthSubject subject = new HealthSubject("unknown", HealthSubject.CLIENT, "unknown");
+    private HealthSubject subject = UNBOUND;
     private KernelInspector inspector = KernelInspector.NONE;
     private byte lifecycle = NEW;
     private boolean recorderFailureLogged;

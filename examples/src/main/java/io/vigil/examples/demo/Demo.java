@@ -1,0 +1,271 @@
+package io.vigil.examples.demo;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.ReferenceCountUtil;
+import io.vigil.core.event.DeadPeerException;
+import io.vigil.core.event.HealthEvent;
+import io.vigil.core.event.PeerDead;
+import io.vigil.core.event.ProbeAcked;
+import io.vigil.core.handler.HeartbeatKeepAlive;
+import io.vigil.core.handler.VigilPipeline;
+import io.vigil.core.policy.KeepAlivePolicy;
+import io.vigil.core.probe.HeartbeatCodec;
+import io.vigil.core.probe.HeartbeatResponder;
+import io.vigil.core.timer.TimerWheels;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The demo: a server and two clients over loopback. The server watches both with Vigil's heartbeat keepalive. After
+ * one second the application of client "bob" hangs: it stops answering probes while its socket stays open, which
+ * the kernel's own keepalive can never see. The server probes bob, declares him dead within the policy's budget and
+ * closes the connection, while "alice" keeps answering and stays connected. The timeline is printed; the exit code
+ * is 0 when bob was found dead within his bound and alice survived.
+ *
+ * <pre>{@code mvn -B -q -Pdemo -pl examples -am verify -DskipTests}</pre>
+ */
+public final class Demo {
+
+    private static final Duration BUDGET = Duration.ofSeconds(3);
+    private static final long HANG_AFTER_MILLIS = 1_000;
+
+    private final Timeline timeline;
+    private final KeepAlivePolicy policy = KeepAlivePolicy.deadWithin(BUDGET);
+    private final Map<Integer, String> names = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> lastInbound = new ConcurrentHashMap<>();
+    private final AtomicReference<PeerDead> bobVerdict = new AtomicReference<>();
+    private final AtomicLong bobVerdictAt = new AtomicLong();
+    private final AtomicInteger aliceAcks = new AtomicInteger();
+    private final AtomicInteger aliceVerdicts = new AtomicInteger();
+    private final CountDownLatch bobClosed = new CountDownLatch(1);
+
+    private Demo(PrintStream out) {
+        this.timeline = new Timeline(out);
+    }
+
+    /**
+     * Runs the demo.
+     *
+     * @param args ignored
+     * @throws Exception if the demo cannot run
+     */
+    public static void main(String[] args) throws Exception {
+        boolean ok = new Demo(System.out).run();
+        System.exit(ok ? 0 : 1);
+    }
+
+    private boolean run() throws Exception {
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> serverClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        Class<? extends Channel> clientClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        EventLoopGroup serverGroup = new MultiThreadIoEventLoopGroup(1, io);
+        EventLoopGroup clientGroup = new MultiThreadIoEventLoopGroup(1, io);
+        try {
+            Channel server = new ServerBootstrap().group(serverGroup).channel(serverClass)
+                    .childHandler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            HeartbeatKeepAlive.install(ch.pipeline(), policy);
+                            ch.pipeline().addAfter(VigilPipeline.HEARTBEAT_CODEC, "lastInbound", new LastInbound());
+                            ch.pipeline().addLast("timeline", new ServerTimeline());
+                        }
+                    })
+                    .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+
+            timeline.line("Vigil demo: one server watches two clients with application-level keepalive.");
+            timeline.line("Policy: " + policy);
+            timeline.line(String.format(Locale.ROOT, "Transport: %s, server %s, timer tick %d ms%n",
+                    epoll ? "epoll" : "nio", server.localAddress(), TimerWheels.config().tickNanos() / 1_000_000));
+
+            Channel alice = connect(clientGroup, clientClass, server.localAddress(), "alice");
+            Channel bob = connect(clientGroup, clientClass, server.localAddress(), "bob");
+
+            bob.eventLoop().schedule(() -> {
+                bob.pipeline().remove(VigilPipeline.PROBE_RESPONDER);
+                timeline.print("bob", "the application hangs: it stops answering probes; its socket stays open");
+            }, HANG_AFTER_MILLIS, TimeUnit.MILLISECONDS);
+
+            long bound = HANG_AFTER_MILLIS + BUDGET.toMillis() + 2_000;
+            boolean bobGone = bobClosed.await(bound, TimeUnit.MILLISECONDS);
+            Thread.sleep(1_000); // show alice still answering after bob is gone
+            boolean aliceAlive = alice.isActive();
+            alice.close().sync();
+            server.close().sync();
+            return summary(bobGone, aliceAlive, bob);
+        } finally {
+            clientGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+            serverGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    private Channel connect(EventLoopGroup group, Class<? extends Channel> channelClass, java.net.SocketAddress server,
+                            String name) throws InterruptedException {
+        Channel ch = new Bootstrap().group(group).channel(channelClass)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel c) {
+                        c.pipeline().addLast(VigilPipeline.HEARTBEAT_CODEC, new HeartbeatCodec())
+                                .addLast(VigilPipeline.PROBE_RESPONDER, HeartbeatResponder.handler())
+                                .addLast("client", new ClientTimeline(name));
+                    }
+                })
+                .connect(server).sync().channel();
+        names.put(((InetSocketAddress) ch.localAddress()).getPort(), name);
+        lastInbound.put(name, new AtomicLong());
+        timeline.print(name, "connected from " + ch.localAddress() + "; says hello");
+        ch.writeAndFlush(Unpooled.copiedBuffer("hello from " + name, StandardCharsets.UTF_8));
+        return ch;
+    }
+
+    private String nameOf(Channel serverChild) {
+        String name = names.get(((InetSocketAddress) serverChild.remoteAddress()).getPort());
+        return name == null ? "?" : name;
+    }
+
+    private boolean summary(boolean bobGone, boolean aliceAlive, Channel bob) {
+        PeerDead verdict = bobVerdict.get();
+        long budgetNanos = policy.silentPeerVerdict().toNanos();
+        long toleranceNanos = TimerWheels.config().tickNanos() + 250_000_000L;
+        timeline.line("");
+        if (verdict == null || !bobGone) {
+            timeline.line("FAILED: bob was not declared dead and closed within " + (HANG_AFTER_MILLIS
+                    + BUDGET.toMillis() + 2_000) + " ms.");
+            return false;
+        }
+        long silence = bobVerdictAt.get() - lastInbound.get("bob").get();
+        boolean withinBound = silence >= budgetNanos && silence <= budgetNanos + toleranceNanos;
+        timeline.line(String.format(Locale.ROOT,
+                "bob:   declared dead (%s) %.1f ms after his last message: budget %d ms, never early, at most"
+                        + " %d ms late (one tick + 250 ms): %s; connection closed: %s",
+                verdict.reason(), silence / 1e6, budgetNanos / 1_000_000, toleranceNanos / 1_000_000,
+                withinBound ? "yes" : "NO", !bob.isActive() ? "yes" : "NO"));
+        timeline.line(String.format(Locale.ROOT, "alice: still connected: %s; probes answered: %d; verdicts: %d",
+                aliceAlive ? "yes" : "NO", aliceAcks.get(), aliceVerdicts.get()));
+        boolean ok = withinBound && aliceAlive && !bob.isActive() && aliceVerdicts.get() == 0 && aliceAcks.get() > 0;
+        timeline.line(ok ? "OK: the hung peer was found and closed within its bound; the healthy one was left alone."
+                : "FAILED: see above.");
+        return ok;
+    }
+
+    /** Server side: stamps the real time of each inbound message, before the keepalive handler sees it. */
+    private final class LastInbound extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            AtomicLong last = lastInbound.get(nameOf(ctx.channel()));
+            if (last != null) {
+                last.set(System.nanoTime());
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    /** Server side: prints the health events of each connection. */
+    private final class ServerTimeline extends ChannelInboundHandlerAdapter {
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof HealthEvent) {
+                String who = nameOf(ctx.channel());
+                if (evt instanceof PeerDead) {
+                    if ("alice".equals(who)) {
+                        aliceVerdicts.incrementAndGet();
+                    }
+                    if ("bob".equals(who)) {
+                        bobVerdictAt.set(System.nanoTime());
+                        bobVerdict.set((PeerDead) evt);
+                    }
+                    timeline.print(who, "server: PeerDead(" + ((PeerDead) evt).reason() + ")");
+                } else {
+                    if (evt instanceof ProbeAcked && "alice".equals(who)) {
+                        aliceAcks.incrementAndGet();
+                    }
+                    timeline.print(who, "server: " + evt);
+                }
+            }
+            ReferenceCountUtil.release(evt);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (cause instanceof DeadPeerException) {
+                timeline.print(nameOf(ctx.channel()), "server: " + cause.getMessage());
+            } else {
+                timeline.print(nameOf(ctx.channel()), "server: " + cause);
+                ctx.close();
+            }
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof ByteBuf) {
+                timeline.print(nameOf(ctx.channel()), "server: received \"" + ((ByteBuf) msg).toString(
+                        StandardCharsets.UTF_8) + "\"");
+            }
+            ReferenceCountUtil.release(msg);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            String who = nameOf(ctx.channel());
+            timeline.print(who, "server: connection closed");
+            if ("bob".equals(who)) {
+                bobClosed.countDown();
+            }
+        }
+    }
+
+    /** Client side: prints how the connection ended. */
+    private final class ClientTimeline extends ChannelInboundHandlerAdapter {
+        private final String name;
+        private @Nullable Throwable failure;
+
+        ClientTimeline(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg); // probes nobody answers once the application hangs
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            failure = cause;
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            timeline.print(name, "client: connection closed" + (failure == null ? "" : " (" + failure.getMessage() + ")"));
+        }
+    }
+}
