@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * Every meter {@link MicrometerHealthRecorder} registers: name, type, base unit and tag keys, declared once. Names
  * are Micrometer's dotted lowercase; each registry's naming convention renders them (Prometheus appends
  * {@code _total} to counters and {@code _seconds} to timers, so {@code vigil.keepalive.probes.sent} is scraped as
- * {@code vigil_keepalive_probes_sent_total}).
+ * {@code vigil_keepalive_probes_sent_total}). Timers record in the registry's base time unit, so their
+ * {@link #getBaseUnit()} is null here.
  *
  * <p>Every meter carries the {@link KeyNames#TRANSPORT transport}, {@link KeyNames#SIDE side} and
  * {@link KeyNames#PROTOCOL protocol} of the connections it counts (a {@link HealthSubject}), plus the binder's
@@ -45,8 +46,8 @@ public enum VigilMeters implements MeterDocumentation {
             "Keepalive probes unanswered at a dead-peer verdict"),
 
     /**
-     * Round-trip time of answered probes, where the reply identified its probe. A timer with a percentile
-     * histogram from {@link MicrometerHealthRecorder#RTT_MIN} to {@link MicrometerHealthRecorder#RTT_MAX}.
+     * Round-trip time of answered probes, where the reply identified its probe. A timer with a histogram of
+     * {@link MicrometerHealthRecorder#RTT_BUCKETS}.
      */
     PROBE_RTT("vigil.keepalive.rtt", Meter.Type.TIMER, null,
             "Round-trip time of answered keepalive probes"),

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.core.event.DeathReason;
 import io.vigil.core.event.Evidence;
@@ -92,7 +93,13 @@ class MicrometerHealthRecorderTest {
             assertThat(rtt.count()).isEqualTo(HealthScenario.RTTS.size());
             assertThat(rtt.totalTime(TimeUnit.NANOSECONDS)).isEqualTo(170 * MS);
             assertThat(rtt.max(TimeUnit.NANOSECONDS)).isEqualTo(120 * MS);
-            // SimpleMeterRegistry keeps no percentile-histogram buckets; the Prometheus test in vigil-examples reads them.
+            // The histogram holds the two samples: none up to 25 ms, one up to 50 and 100 ms, both from 250 ms on.
+            CountAtBucket[] buckets = rtt.takeSnapshot().histogramCounts();
+            assertThat(buckets).hasSize(MicrometerHealthRecorder.RTT_BUCKETS.size());
+            for (CountAtBucket b : buckets) {
+                double le = b.bucket(TimeUnit.NANOSECONDS);
+                assertThat(b.count()).as("samples <= %s ns", le).isEqualTo(le < 50 * MS ? 0 : le < 120 * MS ? 1 : 2);
+            }
             for (String reason : List.of("probes_unanswered", "user_timeout")) {
                 Timer detection = timer(VigilMeters.DETECTION_LATENCY, "reason", reason);
                 assertThat(detection.count()).isEqualTo(1);
@@ -113,6 +120,12 @@ class MicrometerHealthRecorderTest {
         Set<VigilMeters> seen = new HashSet<>();
         for (Meter meter : registry.getMeters()) {
             Meter.Id id = meter.getId();
+            if (id.getName().endsWith(".histogram")) {
+                // SimpleMeterRegistry publishes a histogram's buckets as gauges named after their timer.
+                assertThat(byName(id.getName().substring(0, id.getName().length() - ".histogram".length())))
+                        .isEqualTo(VigilMeters.PROBE_RTT);
+                continue;
+            }
             VigilMeters doc = byName(id.getName());
             seen.add(doc);
             assertThat(id.getType()).as(id.getName()).isEqualTo(doc.getType());
@@ -223,6 +236,35 @@ class MicrometerHealthRecorderTest {
         assertThatThrownBy(() -> new MicrometerHealthRecorder(Tags.of("reason", "x")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("tags: key 'reason' is set by Vigil's meters; choose another key for the common tag");
+    }
+
+    @Test
+    @Timeout(60)
+    void recordingAProbeAnAckOrAStateChangeAllocatesNothingOnceItsMetersExist() {
+        recorder.bindTo(registry);
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        // The first round registers the subject's meters, and the interpreter allocates what compiled code does
+        // not; so rounds repeat until the JIT has caught up. One-off bytes (a compilation, a histogram rotation)
+        // may remain, but an allocation per recording would be at least 16 B × 80,000 in every round.
+        List<Long> allocated = new ArrayList<>();
+        int rounds = 0;
+        do {
+            long before = threads.getThreadAllocatedBytes(thread);
+            for (int i = 0; i < 20_000; i++) {
+                recorder.stateChanged(SUBJECT, HealthState.ACTIVE, HealthState.PROBING);
+                recorder.probeSent(SUBJECT, 1);
+                recorder.probeAcked(SUBJECT, 1, 3 * MS);
+                recorder.stateChanged(SUBJECT, HealthState.PROBING, HealthState.ACTIVE);
+            }
+            allocated.add(threads.getThreadAllocatedBytes(thread) - before);
+            rounds++;
+        } while (allocated.get(allocated.size() - 1) >= 8_000 && rounds < 50);
+        assertThat(allocated.get(allocated.size() - 1)).as("bytes allocated per round of 80,000 recordings: %s",
+                allocated).isLessThan(8_000);
+        assertThat(count(VigilMeters.PROBES_SENT)).isEqualTo(rounds * 20_000);
+        assertThat(timer(VigilMeters.PROBE_RTT).count()).isEqualTo(rounds * 20_000);
     }
 
     @Test
