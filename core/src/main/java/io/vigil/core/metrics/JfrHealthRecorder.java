@@ -51,9 +51,7 @@ public final class JfrHealthRecorder implements HealthRecorder {
         if (!event.shouldCommit()) {
             return;
         }
-        event.transport = subject.transport();
-        event.side = subject.side();
-        event.protocol = subject.protocol();
+        event.subject(subject);
         event.probe = probe;
         event.commit();
     }
@@ -64,9 +62,7 @@ public final class JfrHealthRecorder implements HealthRecorder {
         if (!event.shouldCommit()) {
             return;
         }
-        event.transport = subject.transport();
-        event.side = subject.side();
-        event.protocol = subject.protocol();
+        event.subject(subject);
         event.probes = probes;
         event.rtt = rttNanos;
         event.commit();
@@ -78,9 +74,7 @@ public final class JfrHealthRecorder implements HealthRecorder {
         if (!event.shouldCommit()) {
             return;
         }
-        event.transport = subject.transport();
-        event.side = subject.side();
-        event.protocol = subject.protocol();
+        event.subject(subject);
         event.reason = verdict.reason().name();
         Evidence e = verdict.evidence();
         event.sinceLastInbound = e.sinceLastInboundNanos();
@@ -109,21 +103,33 @@ public final class JfrHealthRecorder implements HealthRecorder {
         return "JfrHealthRecorder";
     }
 
+    /** The fields every Vigil event has: the connection's {@link HealthSubject}. */
+    abstract static class SubjectEvent extends Event {
+        @Label("Transport")
+        @Description("The channel's transport: epoll, io_uring, nio, ...")
+        String transport;
+
+        @Label("Side")
+        @Description("client or server")
+        String side;
+
+        @Label("Protocol")
+        @Description("The probing protocol, e.g. heartbeat")
+        String protocol;
+
+        final void subject(HealthSubject subject) {
+            transport = subject.transport();
+            side = subject.side();
+            protocol = subject.protocol();
+        }
+    }
+
     @Name(PROBE_SENT)
     @Label("Probe Sent")
     @Description("Vigil sent a keepalive probe to a quiet peer")
     @Category({"Vigil", "Keepalive"})
     @StackTrace(false)
-    static final class ProbeSentEvent extends Event {
-        @Label("Transport")
-        String transport;
-
-        @Label("Side")
-        String side;
-
-        @Label("Protocol")
-        String protocol;
-
+    static final class ProbeSentEvent extends SubjectEvent {
         @Label("Probe")
         @Description("Unanswered probes including this one; 1 for the first of a probing episode")
         int probe;
@@ -134,16 +140,7 @@ public final class JfrHealthRecorder implements HealthRecorder {
     @Description("A probed peer proved alive")
     @Category({"Vigil", "Keepalive"})
     @StackTrace(false)
-    static final class ProbeAckedEvent extends Event {
-        @Label("Transport")
-        String transport;
-
-        @Label("Side")
-        String side;
-
-        @Label("Protocol")
-        String protocol;
-
+    static final class ProbeAckedEvent extends SubjectEvent {
         @Label("Probes")
         @Description("Probes outstanding when the peer proved alive")
         int probes;
@@ -159,16 +156,7 @@ public final class JfrHealthRecorder implements HealthRecorder {
     @Description("Vigil declared a peer dead and closes its connection")
     @Category({"Vigil", "Keepalive"})
     @StackTrace(false)
-    static final class PeerDeadEvent extends Event {
-        @Label("Transport")
-        String transport;
-
-        @Label("Side")
-        String side;
-
-        @Label("Protocol")
-        String protocol;
-
+    static final class PeerDeadEvent extends SubjectEvent {
         @Label("Reason")
         @Description("The DeathReason, e.g. PROBES_UNANSWERED")
         String reason;

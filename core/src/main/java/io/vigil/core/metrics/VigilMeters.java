@@ -18,6 +18,19 @@ import org.jspecify.annotations.Nullable;
  * common tags; some add one bounded key of their own. No meter is tagged with an address or any other
  * per-connection value.
  *
+ * <p>As a Prometheus scrape shows them:
+ * <ul>
+ *   <li>{@code vigil_keepalive_probes_sent_total}, {@code vigil_keepalive_probes_acked_total},
+ *       {@code vigil_keepalive_probes_unanswered_total}, {@code vigil_keepalive_verdicts_total{reason}},
+ *       {@code vigil_kernel_options_total{option,outcome}}: counters;</li>
+ *   <li>{@code vigil_keepalive_rtt_seconds_bucket{le}} with {@code _count}, {@code _sum} and {@code _max}: a
+ *       histogram;</li>
+ *   <li>{@code vigil_keepalive_detection_latency_seconds_count{reason}} with {@code _sum} and {@code _max};</li>
+ *   <li>{@code vigil_keepalive_connections{state}}: a gauge;</li>
+ *   <li>{@code vigil_kernel_keepalive_probes_count}, {@code vigil_kernel_retransmits_count} with {@code _sum} and
+ *       {@code _max}: summaries of {@code TCP_INFO} samples.</li>
+ * </ul>
+ *
  * <p>This type needs {@code micrometer-core} on the class path.
  *
  * @since 0.1
