@@ -1,0 +1,231 @@
+package io.vigil.core.metrics;
+
+import io.vigil.core.event.Evidence;
+import io.vigil.core.event.KernelSample;
+import io.vigil.core.event.PeerDead;
+import jdk.jfr.Category;
+import jdk.jfr.DataAmount;
+import jdk.jfr.Description;
+import jdk.jfr.Event;
+import jdk.jfr.Label;
+import jdk.jfr.Name;
+import jdk.jfr.StackTrace;
+import jdk.jfr.Timespan;
+
+/**
+ * Records probes and verdicts as JDK Flight Recorder events: {@value #PROBE_SENT}, {@value #PROBE_ACKED} and
+ * {@value #PEER_DEAD}, the last with the verdict's evidence (silence, probes, pending bytes and the kernel's
+ * {@code TCP_INFO} sample where there is one). The events are enabled by default in any recording:
+ *
+ * <pre>{@code
+ * HeartbeatKeepAlive.install(ch.pipeline(), policy, JfrHealthRecorder.INSTANCE);
+ * // java -XX:StartFlightRecording:filename=vigil.jfr ...; jfr print --events io.vigil.PeerDead vigil.jfr
+ * }</pre>
+ *
+ * <p>Cost: when no recording takes an event, the recorder checks {@code shouldCommit()} and returns before filling
+ * a field; the unused event object does not escape, so the JIT can remove it. Events carry no stack trace.
+ *
+ * <p><b>Thread safety:</b> stateless and thread-safe.
+ *
+ * @since 0.1
+ * @see CompositeHealthRecorder
+ */
+public final class JfrHealthRecorder implements HealthRecorder {
+
+    /** The name of the event for a probe sent. */
+    public static final String PROBE_SENT = "io.vigil.ProbeSent";
+    /** The name of the event for a peer that proved alive while probed. */
+    public static final String PROBE_ACKED = "io.vigil.ProbeAcked";
+    /** The name of the event for a dead-peer verdict. */
+    public static final String PEER_DEAD = "io.vigil.PeerDead";
+
+    /** The only instance. */
+    public static final JfrHealthRecorder INSTANCE = new JfrHealthRecorder();
+
+    private JfrHealthRecorder() {
+    }
+
+    @Override
+    public void probeSent(HealthSubject subject, int probe) {
+        ProbeSentEvent event = new ProbeSentEvent();
+        if (!event.shouldCommit()) {
+            return;
+        }
+        event.subject(subject);
+        event.probe = probe;
+        event.commit();
+    }
+
+    @Override
+    public void probeAcked(HealthSubject subject, int probes, long rttNanos) {
+        ProbeAckedEvent event = new ProbeAckedEvent();
+        if (!event.shouldCommit()) {
+            return;
+        }
+        event.subject(subject);
+        event.probes = probes;
+        event.rtt = rttNanos;
+        event.commit();
+    }
+
+    @Override
+    public void peerDead(HealthSubject subject, PeerDead verdict) {
+        PeerDeadEvent event = new PeerDeadEvent();
+        if (!event.shouldCommit()) {
+            return;
+        }
+        event.subject(subject);
+        event.reason = verdict.reason().name();
+        Evidence e = verdict.evidence();
+        event.sinceLastInbound = e.sinceLastInboundNanos();
+        event.probesOut = e.probesOut();
+        event.pendingBytes = e.pendingBytes();
+        event.sinceWriteProgress = e.sinceWriteProgressNanos();
+        KernelSample k = e.kernel();
+        if (k != null) {
+            event.kernelSampled = true;
+            event.tcpState = k.state();
+            event.kernelProbes = k.probes();
+            event.retransmits = k.retransmits();
+            event.backoff = k.backoff();
+            event.unacked = k.unacked();
+            event.lastDataReceived = k.lastDataReceivedMillis();
+            event.lastAckReceived = k.lastAckReceivedMillis();
+            event.kernelRtt = k.rttMicros();
+            event.kernelRttVar = k.rttVarMicros();
+            event.totalRetransmits = k.totalRetransmits();
+        }
+        event.commit();
+    }
+
+    @Override
+    public String toString() {
+        return "JfrHealthRecorder";
+    }
+
+    /** The fields every Vigil event has: the connection's {@link HealthSubject}. */
+    abstract static class SubjectEvent extends Event {
+        @Label("Transport")
+        @Description("The channel's transport: epoll, io_uring, nio, ...")
+        String transport;
+
+        @Label("Side")
+        @Description("client or server")
+        String side;
+
+        @Label("Protocol")
+        @Description("The probing protocol, e.g. heartbeat")
+        String protocol;
+
+        final void subject(HealthSubject subject) {
+            transport = subject.transport();
+            side = subject.side();
+            protocol = subject.protocol();
+        }
+    }
+
+    @Name(PROBE_SENT)
+    @Label("Probe Sent")
+    @Description("Vigil sent a keepalive probe to a quiet peer")
+    @Category({"Vigil", "Keepalive"})
+    @StackTrace(false)
+    static final class ProbeSentEvent extends SubjectEvent {
+        @Label("Probe")
+        @Description("Unanswered probes including this one; 1 for the first of a probing episode")
+        int probe;
+    }
+
+    @Name(PROBE_ACKED)
+    @Label("Probe Acked")
+    @Description("A probed peer proved alive")
+    @Category({"Vigil", "Keepalive"})
+    @StackTrace(false)
+    static final class ProbeAckedEvent extends SubjectEvent {
+        @Label("Probes")
+        @Description("Probes outstanding when the peer proved alive")
+        int probes;
+
+        @Label("Round-Trip Time")
+        @Description("Round-trip time of the answered probe; -1 ns when the proof of life was not a reply to one")
+        @Timespan(Timespan.NANOSECONDS)
+        long rtt;
+    }
+
+    @Name(PEER_DEAD)
+    @Label("Peer Dead")
+    @Description("Vigil declared a peer dead and closes its connection")
+    @Category({"Vigil", "Keepalive"})
+    @StackTrace(false)
+    static final class PeerDeadEvent extends SubjectEvent {
+        @Label("Reason")
+        @Description("The DeathReason, e.g. PROBES_UNANSWERED")
+        String reason;
+
+        @Label("Since Last Inbound")
+        @Description("Time from the last inbound message to the verdict")
+        @Timespan(Timespan.NANOSECONDS)
+        long sinceLastInbound;
+
+        @Label("Probes Out")
+        @Description("Probes sent and unanswered")
+        int probesOut;
+
+        @Label("Pending Bytes")
+        @Description("Bytes waiting in the channel's outbound buffer")
+        @DataAmount(DataAmount.BYTES)
+        long pendingBytes;
+
+        @Label("Since Write Progress")
+        @Description("Time since pending writes last made progress; 0 when nothing was pending")
+        @Timespan(Timespan.NANOSECONDS)
+        long sinceWriteProgress;
+
+        @Label("Kernel Sampled")
+        @Description("Whether TCP_INFO was sampled; the kernel fields are 0 when not")
+        boolean kernelSampled;
+
+        @Label("TCP State")
+        @Description("tcpi_state: 1 ESTABLISHED, 7 CLOSE, ...")
+        int tcpState;
+
+        @Label("Kernel Probes")
+        @Description("tcpi_probes: unanswered kernel keepalive or zero-window probes")
+        int kernelProbes;
+
+        @Label("Retransmits")
+        @Description("tcpi_retransmits: consecutive retransmissions of the head segment")
+        int retransmits;
+
+        @Label("Backoff")
+        @Description("tcpi_backoff: retransmission backoff exponent")
+        int backoff;
+
+        @Label("Unacked")
+        @Description("tcpi_unacked: segments in flight")
+        long unacked;
+
+        @Label("Since Data Received")
+        @Description("tcpi_last_data_recv: time since data was last received")
+        @Timespan(Timespan.MILLISECONDS)
+        long lastDataReceived;
+
+        @Label("Since ACK Received")
+        @Description("tcpi_last_ack_recv: time since an ACK was last received")
+        @Timespan(Timespan.MILLISECONDS)
+        long lastAckReceived;
+
+        @Label("Kernel RTT")
+        @Description("tcpi_rtt: smoothed round-trip time")
+        @Timespan(Timespan.MICROSECONDS)
+        long kernelRtt;
+
+        @Label("Kernel RTT Variance")
+        @Description("tcpi_rttvar: round-trip time variance")
+        @Timespan(Timespan.MICROSECONDS)
+        long kernelRttVar;
+
+        @Label("Total Retransmits")
+        @Description("tcpi_total_retrans: retransmissions over the connection's life")
+        long totalRetransmits;
+    }
+}
