@@ -1,5 +1,6 @@
 package io.vigil.examples.demo;
 
+import io.micrometer.core.instrument.Tags;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -30,9 +31,16 @@ import io.vigil.core.policy.KeepAlivePolicy;
 import io.vigil.core.probe.HeartbeatCodec;
 import io.vigil.core.probe.HeartbeatResponder;
 import io.vigil.core.timer.TimerWheels;
+import io.vigil.examples.metrics.PrometheusEndpoint;
+import io.vigil.examples.metrics.VigilPrometheus;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
@@ -51,6 +59,10 @@ import org.jspecify.annotations.Nullable;
  * the kernel's own keepalive can never see. The server probes bob, declares him dead within the policy's budget and
  * closes the connection, while "alice" keeps answering and stays connected. The timeline is printed; the exit code
  * is 0 when bob was found dead within his bound and alice survived.
+ *
+ * <p>The server's health metrics are served for Prometheus on {@code http://127.0.0.1:PORT/metrics} while the demo
+ * runs ({@code -Dvigil.metrics.port=PORT}, default: a free port); at the end the demo scrapes itself and prints the
+ * Vigil lines.
  *
  * <pre>{@code mvn -B -q -Pdemo -pl examples -am verify -DskipTests}</pre>
  */
@@ -91,12 +103,13 @@ public final class Demo {
         Class<? extends Channel> clientClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
         EventLoopGroup serverGroup = new MultiThreadIoEventLoopGroup(1, io);
         EventLoopGroup clientGroup = new MultiThreadIoEventLoopGroup(1, io);
-        try {
+        try (VigilPrometheus metrics = VigilPrometheus.start(PrometheusEndpoint.configuredPort().orElse(0),
+                Tags.of("application", "vigil-demo"))) {
             Channel server = new ServerBootstrap().group(serverGroup).channel(serverClass)
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            HeartbeatKeepAlive.install(ch.pipeline(), policy);
+                            HeartbeatKeepAlive.install(ch.pipeline(), policy, metrics.recorder());
                             ch.pipeline().addAfter(VigilPipeline.HEARTBEAT_CODEC, "lastInbound", new LastInbound());
                             ch.pipeline().addLast("timeline", new ServerTimeline());
                         }
@@ -105,8 +118,9 @@ public final class Demo {
 
             timeline.line("Vigil demo: one server watches two clients with application-level keepalive.");
             timeline.line("Policy: " + policy);
-            timeline.line(String.format(Locale.ROOT, "Transport: %s, server %s, timer tick %d ms%n",
-                    epoll ? "epoll" : "nio", server.localAddress(), TimerWheels.config().tickNanos() / 1_000_000));
+            timeline.line(String.format(Locale.ROOT, "Transport: %s, server %s, timer tick %d ms, metrics at %s%n",
+                    epoll ? "epoll" : "nio", server.localAddress(), TimerWheels.config().tickNanos() / 1_000_000,
+                    metrics.uri()));
 
             Channel alice = connect(clientGroup, clientClass, server.localAddress(), "alice");
             Channel bob = connect(clientGroup, clientClass, server.localAddress(), "bob");
@@ -122,7 +136,9 @@ public final class Demo {
             boolean aliceAlive = alice.isActive();
             alice.close().sync();
             server.close().sync();
-            return summary(bobGone, aliceAlive, bob);
+            boolean ok = summary(bobGone, aliceAlive, bob);
+            printMetrics(metrics.uri());
+            return ok;
         } finally {
             clientGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
             serverGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
@@ -176,6 +192,19 @@ public final class Demo {
         timeline.line(ok ? "OK: the hung peer was found and closed within its bound; the healthy one was left alone."
                 : "FAILED: see above.");
         return ok;
+    }
+
+    /** Scrapes the demo's own Prometheus endpoint over HTTP and prints Vigil's counters and gauges. */
+    private void printMetrics(URI uri) throws IOException, InterruptedException {
+        HttpResponse<String> scrape = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        timeline.line("");
+        timeline.line("Scraped " + uri + " (HTTP " + scrape.statusCode() + "), Vigil's counters and gauges:");
+        for (String line : scrape.body().split("\n")) {
+            if (line.startsWith("vigil_keepalive_") && !line.contains("_bucket") && !line.contains("_max")) {
+                timeline.line("  " + line);
+            }
+        }
     }
 
     /** Server side: stamps the real time of each inbound message, before the keepalive handler sees it. */
