@@ -259,13 +259,22 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
         Channel ch = ctx.channel();
         HealthTimer t = TimerWheels.forExecutor(ctx.executor());
         timer = t;
-        subject = HealthSubject.of(ch, prober.protocol());
+        subject = HealthSubject.of(ch, prober.protocol(), wantsRemoteAddress());
         inspector = KernelInspectors.forChannel(ch);
         Entry e = new Entry(this);
         entry = e;
         e.activate(policy, t.preciseNow());
         t.schedule(e);
         stateChanged(HealthState.CLOSED, HealthState.ACTIVE);
+    }
+
+    private boolean wantsRemoteAddress() {
+        try {
+            return recorder.tagsRemoteAddress();
+        } catch (Throwable failure) {
+            recorderFailed(failure);
+            return false;
+        }
     }
 
     private void destroy() {

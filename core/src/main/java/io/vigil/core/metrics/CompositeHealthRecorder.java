@@ -67,6 +67,17 @@ public final class CompositeHealthRecorder implements HealthRecorder {
         return List.of(recorders);
     }
 
+    /** True if any of the recorders wants the peer's address. */
+    @Override
+    public boolean tagsRemoteAddress() {
+        for (HealthRecorder r : recorders) {
+            if (r.tagsRemoteAddress()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public void probeSent(HealthSubject subject, int probe) {
         Throwable failure = null;

@@ -28,6 +28,17 @@ public interface HealthRecorder {
     };
 
     /**
+     * Tells whether this recorder wants the peer's address in the {@link HealthSubject}s it receives. Off by
+     * default: an address makes one subject per connection and, in a metrics backend, one series per peer host.
+     * Asked once per channel, when it becomes active.
+     *
+     * @return true to receive subjects carrying {@link HealthSubject#remoteAddress()}
+     */
+    default boolean tagsRemoteAddress() {
+        return false;
+    }
+
+    /**
      * A probe was sent.
      *
      * @param subject the channel's tags

@@ -82,6 +82,7 @@ public final class MicrometerHealthRecorder implements HealthRecorder, MeterBind
     private static final RegistryMeters[] NONE = new RegistryMeters[0];
 
     private final Tags tags;
+    private final boolean remoteAddressTag;
     private final ConcurrentMap<HealthSubject, ConnectionCounts> connections = new ConcurrentHashMap<>();
     private volatile RegistryMeters[] bound = NONE;
 
@@ -98,6 +99,20 @@ public final class MicrometerHealthRecorder implements HealthRecorder, MeterBind
      * @throws IllegalArgumentException if a tag uses one of Vigil's keys
      */
     public MicrometerHealthRecorder(Iterable<Tag> tags) {
+        this(tags, false);
+    }
+
+    /**
+     * Creates a recorder that may tag every meter with the peer's host address ({@link KeyNames#REMOTE_ADDRESS}).
+     * Only ask for it with few, known peers: it makes one set of series per peer host, and the series of a host
+     * that went away stay registered.
+     *
+     * @param tags common tags added to every meter; their keys must differ from {@link VigilMeters.KeyNames}
+     * @param remoteAddressTag whether to tag meters with the peer's host address
+     * @throws IllegalArgumentException if a tag uses one of Vigil's keys
+     */
+    public MicrometerHealthRecorder(Iterable<Tag> tags, boolean remoteAddressTag) {
+        this.remoteAddressTag = remoteAddressTag;
         Tags common = Tags.of(Objects.requireNonNull(tags, "tags"));
         for (Tag tag : common) {
             for (KeyNames key : KeyNames.values()) {
@@ -133,6 +148,11 @@ public final class MicrometerHealthRecorder implements HealthRecorder, MeterBind
         for (HealthSubject subject : connections.keySet()) {
             added.meters(subject);
         }
+    }
+
+    @Override
+    public boolean tagsRemoteAddress() {
+        return remoteAddressTag;
     }
 
     @Override
@@ -219,7 +239,16 @@ public final class MicrometerHealthRecorder implements HealthRecorder, MeterBind
 
     @Override
     public String toString() {
-        return "MicrometerHealthRecorder(tags " + tags + ", registries bound " + bound.length + ")";
+        return "MicrometerHealthRecorder(tags " + tags + (remoteAddressTag ? ", remote.address" : "")
+                + ", registries bound " + bound.length + ")";
+    }
+
+    private Tags subjectTags(HealthSubject s) {
+        Tags t = tags.and(KeyNames.TRANSPORT.asString(), s.transport(),
+                KeyNames.SIDE.asString(), s.side(),
+                KeyNames.PROTOCOL.asString(), s.protocol());
+        return remoteAddressTag && !s.remoteAddress().isEmpty()
+                ? t.and(KeyNames.REMOTE_ADDRESS.asString(), s.remoteAddress()) : t;
     }
 
     private static String lower(Enum<?> e) {
@@ -238,10 +267,7 @@ public final class MicrometerHealthRecorder implements HealthRecorder, MeterBind
         SubjectMeters meters(HealthSubject subject) {
             SubjectMeters m = subjects.get(subject);
             return m != null ? m : subjects.computeIfAbsent(subject,
-                    s -> new SubjectMeters(registry, tags.and(
-                            KeyNames.TRANSPORT.asString(), s.transport(),
-                            KeyNames.SIDE.asString(), s.side(),
-                            KeyNames.PROTOCOL.asString(), s.protocol()), counts(s)));
+                    s -> new SubjectMeters(registry, subjectTags(s), counts(s)));
         }
     }
 

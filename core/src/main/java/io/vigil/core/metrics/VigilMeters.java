@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Every meter carries the {@link KeyNames#TRANSPORT transport}, {@link KeyNames#SIDE side} and
  * {@link KeyNames#PROTOCOL protocol} of the connections it counts (a {@link HealthSubject}), plus the binder's
  * common tags; some add one bounded key of their own. No meter is tagged with an address or any other
- * per-connection value.
+ * per-connection value unless the user asks for the peer's address ({@link KeyNames#REMOTE_ADDRESS}).
  *
  * <p>As a Prometheus scrape shows them:
  * <ul>
@@ -176,7 +176,19 @@ public enum VigilMeters implements MeterDocumentation {
         OPTION("option"),
 
         /** The {@link io.vigil.core.socket.OptionOutcome.Status} in lowercase, e.g. {@code unsupported}. */
-        OUTCOME("outcome");
+        OUTCOME("outcome"),
+
+        /**
+         * The peer's host address, on every meter, only when asked for with
+         * {@link MicrometerHealthRecorder#MicrometerHealthRecorder(Iterable, boolean)}: unbounded, so not required
+         * and off by default.
+         */
+        REMOTE_ADDRESS("remote.address") {
+            @Override
+            public boolean isRequired() {
+                return false;
+            }
+        };
 
         private final String key;
 

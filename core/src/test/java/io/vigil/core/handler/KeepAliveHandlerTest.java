@@ -356,13 +356,30 @@ class KeepAliveHandlerTest {
         advanceTo(10 * S);
         assertThat(calls).containsExactly(
                 "CLOSED->ACTIVE",
-                "ACTIVE->PROBING", "sent 1 HealthSubject[transport=testchannel, side=client, protocol=heartbeat]",
+                "ACTIVE->PROBING", "sent 1 HealthSubject[transport=testchannel, side=client, protocol=heartbeat, remoteAddress=]",
                 "PROBING->ACTIVE", "acked 1 10",
-                "ACTIVE->PROBING", "sent 1 HealthSubject[transport=testchannel, side=client, protocol=heartbeat]",
-                "sent 2 HealthSubject[transport=testchannel, side=client, protocol=heartbeat]",
-                "sent 3 HealthSubject[transport=testchannel, side=client, protocol=heartbeat]",
+                "ACTIVE->PROBING", "sent 1 HealthSubject[transport=testchannel, side=client, protocol=heartbeat, remoteAddress=]",
+                "sent 2 HealthSubject[transport=testchannel, side=client, protocol=heartbeat, remoteAddress=]",
+                "sent 3 HealthSubject[transport=testchannel, side=client, protocol=heartbeat, remoteAddress=]",
                 "PROBING->DEAD", "dead PROBES_UNANSWERED",
                 "DEAD->CLOSED");
+    }
+
+    @Test
+    void aRecorderThatAsksForThePeersAddressGetsItInTheSubject() {
+        List<HealthSubject> subjects = new ArrayList<>();
+        start(POLICY, new HealthRecorder() {
+            @Override
+            public boolean tagsRemoteAddress() {
+                return true;
+            }
+
+            @Override
+            public void stateChanged(HealthSubject subject, HealthState from, HealthState to) {
+                subjects.add(subject);
+            }
+        });
+        assertThat(subjects).singleElement().extracting(HealthSubject::remoteAddress).isEqualTo("embedded");
     }
 
     @Test

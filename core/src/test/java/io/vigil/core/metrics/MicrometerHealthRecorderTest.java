@@ -60,6 +60,29 @@ class MicrometerHealthRecorderTest {
     }
 
     @Test
+    void thePeersAddressIsATagOnlyWhenAskedFor() {
+        recorder.bindTo(registry);
+        assertThat(recorder.tagsRemoteAddress()).isFalse();
+        MicrometerHealthRecorder withAddress = new MicrometerHealthRecorder(Tags.of("app", "test"), true);
+        SimpleMeterRegistry other = new SimpleMeterRegistry();
+        withAddress.bindTo(other);
+        assertThat(withAddress.tagsRemoteAddress()).isTrue();
+        assertThat(CompositeHealthRecorder.of(recorder, withAddress).tagsRemoteAddress()).isTrue();
+        HealthSubject remote = new HealthSubject("nio", HealthSubject.CLIENT, "heartbeat", "198.18.0.2");
+        recorder.probeSent(remote, 1);
+        withAddress.probeSent(remote, 1);
+        for (Meter m : registry.getMeters()) {
+            assertThat(m.getId().getTag("remote.address")).as(m.getId().toString()).isNull();
+        }
+        assertThat(other.get(VigilMeters.PROBES_SENT.getName()).tag("remote.address", "198.18.0.2").counter().count())
+                .isEqualTo(1);
+        // A subject without an address (the handler asks the recorder) gets no such tag even when allowed.
+        withAddress.probeSent(SUBJECT, 1);
+        assertThat(other.get(VigilMeters.PROBES_SENT.getName()).tags("transport", "testchannel").counter()
+                .getId().getTag("remote.address")).isNull();
+    }
+
+    @Test
     void aScriptedHistoryYieldsExactlyItsProbesAcksVerdictsAndRoundTripTimes() {
         recorder.bindTo(registry);
         try (HealthScenario scenario = new HealthScenario(recorder)) {
