@@ -1,14 +1,10 @@
 package io.vigil.epoll;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelException;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.epoll.EpollTcpInfo;
 import io.netty.util.concurrent.FastThreadLocal;
-import io.vigil.core.event.DeathReason;
 import io.vigil.core.event.KernelSample;
-import io.vigil.core.socket.KernelInspector;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The kernel's view of an {@link EpollSocketChannel}: {@code TCP_INFO} through
@@ -17,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Thread safety:</b> thread-safe; the holder is per thread.
  */
-final class EpollKernelInspector implements KernelInspector {
+final class EpollKernelInspector extends NativeKernelInspector {
 
     static final EpollKernelInspector INSTANCE = new EpollKernelInspector();
 
@@ -32,23 +28,10 @@ final class EpollKernelInspector implements KernelInspector {
     }
 
     @Override
-    public @Nullable KernelSample sample(Channel channel) {
-        if (!channel.isOpen()) {
-            return null;
-        }
-        EpollTcpInfo i;
-        try {
-            i = ((EpollSocketChannel) channel).tcpInfo(HOLDER.get());
-        } catch (ChannelException e) {
-            return null;
-        }
+    KernelSample tcpInfo(Channel channel) {
+        EpollTcpInfo i = ((EpollSocketChannel) channel).tcpInfo(HOLDER.get());
         return new KernelSample(i.state(), i.probes(), i.retransmits(), i.backoff(), i.unacked(), i.lastDataRecv(),
                 i.lastAckRecv(), i.rtt(), i.rttvar(), i.totalRetrans());
-    }
-
-    @Override
-    public @Nullable DeathReason classify(Throwable cause) {
-        return KernelErrors.classify(cause);
     }
 
     @Override

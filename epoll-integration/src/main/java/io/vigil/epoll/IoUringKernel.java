@@ -1,16 +1,13 @@
 package io.vigil.epoll;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelException;
 import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.channel.uring.IoUringTcpInfo;
 import io.netty.util.concurrent.FastThreadLocal;
-import io.vigil.core.event.DeathReason;
 import io.vigil.core.event.KernelSample;
 import io.vigil.core.socket.KernelInspector;
 import io.vigil.core.socket.KernelOptionAccess;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The kernel's view of an {@link IoUringSocketChannel}, kept apart so that nothing of io_uring is linked unless its
@@ -19,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Thread safety:</b> thread-safe; the holder is per thread.
  */
-final class IoUringKernel implements KernelInspector {
+final class IoUringKernel extends NativeKernelInspector {
 
     static final KernelInspector INSPECTOR = new IoUringKernel();
     static final KernelOptionAccess OPTIONS = KernelOptionAccess.of("io_uring",
@@ -41,23 +38,10 @@ final class IoUringKernel implements KernelInspector {
     }
 
     @Override
-    public @Nullable KernelSample sample(Channel channel) {
-        if (!channel.isOpen()) {
-            return null;
-        }
-        IoUringTcpInfo i;
-        try {
-            i = ((IoUringSocketChannel) channel).tcpInfo(HOLDER.get());
-        } catch (ChannelException e) {
-            return null;
-        }
+    KernelSample tcpInfo(Channel channel) {
+        IoUringTcpInfo i = ((IoUringSocketChannel) channel).tcpInfo(HOLDER.get());
         return new KernelSample(i.state(), i.probes(), i.retransmits(), i.backoff(), i.unacked(), i.lastDataRecv(),
                 i.lastAckRecv(), i.rtt(), i.rttvar(), i.totalRetrans());
-    }
-
-    @Override
-    public @Nullable DeathReason classify(Throwable cause) {
-        return KernelErrors.classify(cause);
     }
 
     @Override

@@ -164,7 +164,6 @@ class KernelKeepAliveNetnsTest {
             assertThat(k.state()).as("tcpi_state: TCP_CLOSE").isEqualTo(7);
             assertThat(k.unacked()).isZero();
             assertTimedOutError(c.watch);
-            assertThat(c.watch.closed.get(5, TimeUnit.SECONDS)).isNotNull();
         }
     }
 
@@ -178,13 +177,11 @@ class KernelKeepAliveNetnsTest {
     void hungPeerIsInvisibleToKernelKeepAliveButNotToTheUserspaceLayer() throws Exception {
         try (NetnsRig rig = NetnsRig.create()) {
             PeerProcess peer = rig.startPeer("server", rig.peerAddress());
-            Client kernelOnly = Client.connect(epoll, EpollSocketChannel.class, rig.peerAddress(), peer.port(),
-                    POLICY, BYSTANDER);
-            Client userspace = Client.connect(epoll, EpollSocketChannel.class, rig.peerAddress(), peer.port(),
-                    null, POLICY);
-            long kernelLast = kernelOnly.settleAfterEcho();
-            userspace.settleAfterEcho();
-            long userspaceLast = userspace.lastEcho;
+            Layers layers = Layers.connect(rig, peer);
+            Client kernelOnly = layers.kernel();
+            Client userspace = layers.userspace();
+            long kernelLast = layers.kernelLast();
+            long userspaceLast = layers.userspaceLast();
             peer.stop();
 
             Stamped<PeerDead> dead = userspace.watch.dead.get(WAIT, TimeUnit.NANOSECONDS);
@@ -220,20 +217,13 @@ class KernelKeepAliveNetnsTest {
     @Timeout(90)
     void userspaceMirrorAndKernelAgreeOnASilentPeer() throws Exception {
         try (NetnsRig rig = NetnsRig.create()) {
-            PeerProcess peer = rig.startPeer("server", rig.peerAddress());
-            Client kernel = Client.connect(epoll, EpollSocketChannel.class, rig.peerAddress(), peer.port(),
-                    POLICY, BYSTANDER);
-            Client userspace = Client.connect(epoll, EpollSocketChannel.class, rig.peerAddress(), peer.port(),
-                    null, POLICY);
-            long kernelLast = kernel.settleAfterEcho();
-            userspace.settleAfterEcho();
-            long userspaceLast = userspace.lastEcho;
+            Layers layers = Layers.connect(rig, rig.startPeer("server", rig.peerAddress()));
             rig.blackholePeerOutput();
 
-            Stamped<PeerDead> k = kernel.watch.dead.get(WAIT, TimeUnit.NANOSECONDS);
-            Stamped<PeerDead> u = userspace.watch.dead.get(WAIT, TimeUnit.NANOSECONDS);
-            long kernelElapsed = k.nanos() - kernelLast;
-            long userspaceElapsed = u.nanos() - userspaceLast;
+            Stamped<PeerDead> k = layers.kernel().watch.dead.get(WAIT, TimeUnit.NANOSECONDS);
+            Stamped<PeerDead> u = layers.userspace().watch.dead.get(WAIT, TimeUnit.NANOSECONDS);
+            long kernelElapsed = k.nanos() - layers.kernelLast();
+            long userspaceElapsed = u.nanos() - layers.userspaceLast();
             long agreement = Math.max(250 * MS, NOMINAL / 10);
             Measurements.log("epoll, mirror", "kernel %s at %.3f s, userspace %s at %.3f s after their last "
                     + "inbound; difference %.3f s (allowed %.3f s); instants %.3f s apart", k.value().reason(),
@@ -414,8 +404,12 @@ class KernelKeepAliveNetnsTest {
         return nominal * 115 / 100 + 500 * MS;
     }
 
-    /** The kernel's ETIMEDOUT went down the pipeline as Vigil's DeadPeerException, with the native error as cause. */
-    private static void assertTimedOutError(Watch watch) {
+    /**
+     * The kernel's ETIMEDOUT went down the pipeline as Vigil's DeadPeerException, with the native error as cause.
+     * The exception follows the {@code PeerDead} event and precedes {@code channelInactive}: wait for the latter.
+     */
+    private static void assertTimedOutError(Watch watch) throws Exception {
+        assertThat(watch.closed.get(5, TimeUnit.SECONDS)).as("channel closed").isNotNull();
         List<Throwable> errors = watch.exceptions();
         assertThat(errors).hasSize(1).first().isInstanceOf(DeadPeerException.class);
         Throwable cause = errors.get(0).getCause();
@@ -444,6 +438,26 @@ class KernelKeepAliveNetnsTest {
 
     private static double seconds(long nanos) {
         return nanos / 1e9;
+    }
+
+    /**
+     * Two connections to one peer, one per layer, both quiet after an echo: the kernel layer alone (the policy as
+     * kernel options, a userspace layer that never decides in time), and the userspace layer alone (the policy in
+     * {@code KeepAliveHandler}, no kernel options).
+     *
+     * @param kernelLast lower bound of the kernel connection's last received segment, {@link System#nanoTime()}
+     * @param userspaceLast arrival of the userspace connection's last message, {@link System#nanoTime()}
+     */
+    private record Layers(Client kernel, long kernelLast, Client userspace, long userspaceLast) {
+        static Layers connect(NetnsRig rig, PeerProcess peer) throws Exception {
+            Client kernel = Client.connect(epoll, EpollSocketChannel.class, rig.peerAddress(), peer.port(),
+                    POLICY, BYSTANDER);
+            Client userspace = Client.connect(epoll, EpollSocketChannel.class, rig.peerAddress(), peer.port(),
+                    null, POLICY);
+            long kernelLast = kernel.settleAfterEcho();
+            userspace.settleAfterEcho();
+            return new Layers(kernel, kernelLast, userspace, userspace.lastEcho);
+        }
     }
 
     /** A Vigil client connection: heartbeat protocol, {@code KeepAliveHandler}, optional kernel options. */
