@@ -2,11 +2,13 @@ package io.vigil.core.handler;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufHolder;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.FileRegion;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
@@ -55,7 +57,11 @@ import org.jspecify.annotations.Nullable;
  * {@code exceptionCaught}, then one abortive close ({@code SO_LINGER} 0, so the peer gets an RST, like the kernel's
  * keepalive abort). When the transport's {@link KernelInspector} recognises a socket error as the kernel's own
  * verdict ({@code ETIMEDOUT}, ...), the handler reports it the same way with a {@code KERNEL_*} reason instead of
- * passing on the bare {@code IOException}.
+ * passing on the bare {@code IOException}: on the read path from {@code exceptionCaught}, with {@code TCP_INFO}
+ * sampled from the dead socket; on the write path (Netty fails the queued writes and closes without
+ * {@code exceptionCaught}) from {@code channelInactive}, with the last sample taken while writes were waiting.
+ * {@code TCP_INFO} is sampled at verdicts, and on timer ticks only for a recorder other than
+ * {@link HealthRecorder#NOOP} or while writes wait: never per message.
  *
  * <p>Cost: the read path is one store of the loop's cached time per message — no clock read, no allocation, no
  * timer touched. The write path is not intercepted at all: write progress is read from the outbound buffer when
@@ -92,6 +98,8 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
     private @Nullable Entry entry;
     private HealthSubject subject = UNBOUND;
     private KernelInspector inspector = KernelInspector.NONE;
+    private boolean sampleOnTick;
+    private @Nullable KernelSample lastSample;
     private byte lifecycle = NEW;
     private boolean recorderFailureLogged;
 
@@ -207,6 +215,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        kernelVerdictOnClose(ctx);
         destroy();
         super.channelInactive(ctx);
     }
@@ -251,6 +260,41 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
         report(ctx, e, before, kernelVerdict, t.preciseNow(), pendingBytes(ctx.channel()), cause);
     }
 
+    /**
+     * A kernel verdict that reaches Netty on the write path (data still queued in the outbound buffer when the
+     * kernel gave up) fails the pending writes and closes the channel without {@code exceptionCaught}. Netty keeps
+     * that error as the channel's close cause, which a write to the closed channel reports as its cause. Cold path:
+     * once per close, and only on transports with a kernel inspector.
+     */
+    private void kernelVerdictOnClose(ChannelHandlerContext ctx) {
+        Entry e = entry;
+        HealthTimer t = timer;
+        if (e == null || t == null || inspector == KernelInspector.NONE || e.state() == HealthState.DEAD) {
+            return;
+        }
+        Throwable cause = closeCause(ctx.channel());
+        DeathReason kernelVerdict = cause == null ? null : inspector.classify(cause);
+        if (kernelVerdict == null) {
+            return;
+        }
+        HealthState before = e.state();
+        if (e.onKernelVerdict(kernelVerdict)) {
+            t.cancel(e);
+            report(ctx, e, before, kernelVerdict, t.preciseNow(), 0, cause);
+        }
+    }
+
+    /** The error Netty closed a channel for, if it kept one: the cause of a write's failure on the closed channel. */
+    private static @Nullable Throwable closeCause(Channel ch) {
+        if (ch.unsafe().outboundBuffer() != null) {
+            return null;
+        }
+        ChannelPromise attempt = ch.newPromise();
+        ch.unsafe().write(Unpooled.EMPTY_BUFFER, attempt);
+        Throwable failure = attempt.cause();
+        return failure == null ? null : failure.getCause();
+    }
+
     private void initialize(ChannelHandlerContext ctx) {
         if (lifecycle != NEW) {
             return;
@@ -261,6 +305,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
         timer = t;
         subject = HealthSubject.of(ch, prober.protocol(), wantsRemoteAddress());
         inspector = KernelInspectors.forChannel(ch);
+        sampleOnTick = inspector != KernelInspector.NONE && recorder != HealthRecorder.NOOP;
         Entry e = new Entry(this);
         entry = e;
         e.activate(policy, t.preciseNow());
@@ -324,12 +369,19 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
             inputShutdown = duplex.isInputShutdown();
             outputShutdown = duplex.isOutputShutdown();
         }
-        KernelSample sample = inspector.sample(ch);
-        if (sample != null) {
-            try {
-                recorder.kernelSample(subject, sample);
-            } catch (Throwable failure) {
-                recorderFailed(failure);
+        if (sampleOnTick || pending != 0 && inspector != KernelInspector.NONE) {
+            // One getsockopt(TCP_INFO) per tick, never per message; only for a recorder, or while writes wait (the
+            // kernel may then end the connection on the write path, when the socket can no longer be sampled).
+            KernelSample sample = inspector.sample(ch);
+            if (sample != null) {
+                lastSample = sample;
+                if (sampleOnTick) {
+                    try {
+                        recorder.kernelSample(subject, sample);
+                    } catch (Throwable failure) {
+                        recorderFailed(failure);
+                    }
+                }
             }
         }
         HealthState before = e.state();
@@ -403,8 +455,9 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
     private void report(ChannelHandlerContext c, Entry e, HealthState before, DeathReason reason, long now,
                         long pending, @Nullable Throwable cause) {
         Channel ch = c.channel();
+        KernelSample sample = inspector.sample(ch);
         Evidence evidence = new Evidence(now - e.lastRx(), e.probesOut(), pending,
-                pending == 0 ? 0 : now - e.lastWriteProgress(), inspector.sample(ch));
+                pending == 0 ? 0 : now - e.lastWriteProgress(), sample != null ? sample : lastSample);
         PeerDead verdict = new PeerDead(reason, evidence);
         stateChanged(before, HealthState.DEAD);
         try {

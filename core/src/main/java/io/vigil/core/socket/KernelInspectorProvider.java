@@ -4,7 +4,8 @@ import io.netty.channel.Channel;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Offers a {@link KernelInspector} for the channels it knows. Registered in
+ * Offers a {@link KernelInspector}, and the {@link KernelOptionAccess} that sets and reads the kernel options, for
+ * the channels it knows: a native transport's plug-in. Registered in
  * {@code META-INF/services/io.vigil.core.socket.KernelInspectorProvider}.
  *
  * <p><b>Thread safety:</b> must be thread-safe.
@@ -20,4 +21,14 @@ public interface KernelInspectorProvider {
      * @return the inspector, or null
      */
     @Nullable KernelInspector inspectorFor(Channel channel);
+
+    /**
+     * Returns the access to this channel's kernel options, if this provider knows its transport.
+     *
+     * @param channel the channel
+     * @return the access, or null (the default)
+     */
+    default @Nullable KernelOptionAccess optionAccessFor(Channel channel) {
+        return null;
+    }
 }

@@ -1,15 +1,20 @@
 package io.vigil.core.socket;
 
 import io.netty.channel.Channel;
+import io.netty.channel.socket.nio.NioChannelOption;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.vigil.core.metrics.HealthSubject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import jdk.net.ExtendedSocketOptions;
 
 /**
- * Finds the {@link KernelInspector} for a channel among the {@link KernelInspectorProvider}s on the class path.
+ * Finds the {@link KernelInspector} and the {@link KernelOptionAccess} for a channel among the
+ * {@link KernelInspectorProvider}s on the class path.
  *
  * <p><b>Thread safety:</b> thread-safe.
  *
@@ -51,5 +56,35 @@ public final class KernelInspectors {
             }
         }
         return KernelInspector.NONE;
+    }
+
+    /**
+     * Returns the access to a channel's kernel options: the first provider's that knows it; otherwise, for NIO,
+     * {@code jdk.net.ExtendedSocketOptions} ({@code TCP_KEEPIDLE}, {@code TCP_KEEPINTERVAL},
+     * {@code TCP_KEEPCOUNT}; JDK 17 has no {@code TCP_USER_TIMEOUT}); otherwise {@code SO_KEEPALIVE} alone.
+     *
+     * @param channel the channel
+     * @return never null
+     */
+    public static KernelOptionAccess optionAccess(Channel channel) {
+        for (KernelInspectorProvider p : PROVIDERS) {
+            KernelOptionAccess access = p.optionAccessFor(channel);
+            if (access != null) {
+                return access;
+            }
+        }
+        if (channel instanceof NioSocketChannel) {
+            return Nio.ACCESS;
+        }
+        return KernelOptionAccess.of(HealthSubject.transportOf(channel), null, null, null, null);
+    }
+
+    /** NIO's keepalive options, created once: {@link NioChannelOption#of} makes a new constant per call. */
+    private static final class Nio {
+        static final KernelOptionAccess ACCESS = KernelOptionAccess.of("nio",
+                NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE),
+                NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL),
+                NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT),
+                null);
     }
 }

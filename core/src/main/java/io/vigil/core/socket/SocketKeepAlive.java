@@ -1,0 +1,281 @@
+package io.vigil.core.socket;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.vigil.core.metrics.HealthRecorder;
+import io.vigil.core.policy.KeepAlivePolicy;
+import io.vigil.core.policy.KernelKeepAlive;
+import io.vigil.core.policy.KernelRounding;
+import java.util.Objects;
+
+/**
+ * The kernel half of a {@link KeepAlivePolicy} on every socket of a bootstrap: {@code SO_KEEPALIVE},
+ * {@code TCP_KEEPIDLE}, {@code TCP_KEEPINTVL}, {@code TCP_KEEPCNT} and {@code TCP_USER_TIMEOUT} (the policy's
+ * user timeout; by default {@code idle + probes × interval}), then the effective values read back from the socket
+ * and reported.
+ *
+ * <pre>{@code
+ * Bootstrap client = new Bootstrap().group(group).channel(EpollSocketChannel.class).handler(initializer);
+ * SocketKeepAlive.of(policy).configure(client);
+ *
+ * ServerBootstrap server = new ServerBootstrap().group(boss, workers).channel(EpollServerSocketChannel.class)
+ *         .childHandler(childInitializer);
+ * SocketKeepAlive.builder(policy).strict(true).recorder(recorder).build().configure(server); // accepted children
+ * }</pre>
+ *
+ * <p>Validation comes first: {@link #of(KeepAlivePolicy)} and {@link Builder#build()} convert the policy with
+ * {@link KeepAlivePolicy#toKernel(KernelRounding)} and throw its {@link IllegalArgumentException} (naming the
+ * setting, the value, the range and the unit) before any socket exists.
+ *
+ * <p>Each channel's options are set with its own transport's constants, chosen from the channel the bootstrap's
+ * factory made: epoll and io_uring through the provider in {@code vigil-epoll}, NIO through
+ * {@code jdk.net.ExtendedSocketOptions} (which has no {@code TCP_USER_TIMEOUT} on JDK 17: that option is reported
+ * {@link OptionOutcome.Status#UNSUPPORTED}), any other transport {@code SO_KEEPALIVE} at most (see
+ * {@link KernelInspectors#optionAccess(Channel)}). A client's options are set when its channel registers, before it
+ * connects; an accepted child's when it registers, right after the accept.
+ *
+ * <p>After connect or accept, every requested option is read back and the {@link KernelOptionsReport} is
+ * published three ways: a {@link io.vigil.core.event.KernelOptionsApplied} user event through the pipeline, a
+ * debug log line, and {@link HealthRecorder#kernelOptions}. By default an option that could not be applied is only
+ * reported; in strict mode the channel then fails with a {@link KernelOptionsException} through
+ * {@code exceptionCaught} and is closed. The handler that does this ({@value #HANDLER_NAME}) goes first in the
+ * pipeline and removes itself once it has reported.
+ *
+ * <p><b>Thread safety:</b> immutable; one instance may configure any number of bootstraps.
+ *
+ * @since 0.1
+ */
+public final class SocketKeepAlive {
+
+    /** The name of the per-channel handler that sets, reads back and reports the options. */
+    public static final String HANDLER_NAME = "vigil.socketKeepAlive";
+    /** The protocol tag of the kernel layer's {@link io.vigil.core.metrics.HealthSubject}. */
+    public static final String PROTOCOL = "tcp";
+
+    private final KeepAlivePolicy policy;
+    private final KernelKeepAlive kernel;
+    private final boolean strict;
+    private final HealthRecorder recorder;
+
+    private SocketKeepAlive(Builder b) {
+        this.policy = b.policy;
+        this.kernel = b.policy.toKernel(b.rounding);
+        this.strict = b.strict;
+        this.recorder = b.recorder;
+    }
+
+    /**
+     * Returns the kernel half of a policy in reporting mode, rejecting values the kernel cannot represent.
+     *
+     * @param policy the policy
+     * @return the configuration
+     * @throws IllegalArgumentException if the kernel cannot carry the policy, with the policy's message
+     */
+    public static SocketKeepAlive of(KeepAlivePolicy policy) {
+        return builder(policy).build();
+    }
+
+    /**
+     * Returns a builder for the kernel half of a policy.
+     *
+     * @param policy the policy
+     * @return a new builder: {@link KernelRounding#REJECT}, reporting mode, {@link HealthRecorder#NOOP}
+     */
+    public static Builder builder(KeepAlivePolicy policy) {
+        return new Builder(policy);
+    }
+
+    /**
+     * Configures a client bootstrap: every channel it creates gets the options. Call it after
+     * {@link Bootstrap#handler(ChannelHandler)}: the bootstrap's handler becomes an initializer that puts this
+     * configuration's handler first and the original handler after it. Calling it again replaces the earlier
+     * configuration.
+     *
+     * @param bootstrap the bootstrap
+     * @return the bootstrap
+     * @throws IllegalStateException if the bootstrap has no handler yet
+     */
+    public Bootstrap configure(Bootstrap bootstrap) {
+        ChannelHandler handler = bootstrap.config().handler();
+        if (handler == null) {
+            throw new IllegalStateException("Bootstrap has no handler: call handler(...) before "
+                    + "SocketKeepAlive.configure(..), which puts the kernel options handler in front of it");
+        }
+        return bootstrap.handler(new Initializer(this, handler));
+    }
+
+    /**
+     * Configures a server bootstrap: every accepted child gets the options. Call it after
+     * {@link ServerBootstrap#childHandler(ChannelHandler)}, which it wraps like {@link #configure(Bootstrap)}.
+     *
+     * @param bootstrap the server bootstrap
+     * @return the server bootstrap
+     * @throws IllegalStateException if the bootstrap has no child handler yet
+     */
+    public ServerBootstrap configure(ServerBootstrap bootstrap) {
+        ChannelHandler handler = bootstrap.config().childHandler();
+        if (handler == null) {
+            throw new IllegalStateException("ServerBootstrap has no child handler: call childHandler(...) before "
+                    + "SocketKeepAlive.configure(..), which puts the kernel options handler in front of it");
+        }
+        return bootstrap.childHandler(new Initializer(this, handler));
+    }
+
+    /**
+     * Returns a new handler that sets the options on its channel, reads them back and reports them, for
+     * pipelines built without {@link #configure(Bootstrap)}. Add it first, in the channel initializer, under
+     * {@value #HANDLER_NAME}; it removes itself after reporting.
+     *
+     * @return a handler for one channel
+     */
+    public ChannelHandler newHandler() {
+        return new SocketKeepAliveHandler(this);
+    }
+
+    /**
+     * Returns the policy.
+     *
+     * @return the policy
+     */
+    public KeepAlivePolicy policy() {
+        return policy;
+    }
+
+    /**
+     * Returns the values set on each socket.
+     *
+     * @return the kernel values
+     */
+    public KernelKeepAlive kernel() {
+        return kernel;
+    }
+
+    /**
+     * Tells whether a channel fails when an option could not be applied.
+     *
+     * @return true in strict mode
+     */
+    public boolean isStrict() {
+        return strict;
+    }
+
+    /**
+     * Returns the recorder that receives each channel's report.
+     *
+     * @return the recorder
+     */
+    public HealthRecorder recorder() {
+        return recorder;
+    }
+
+    /**
+     * Returns the value requested for an option.
+     *
+     * @param option the option
+     * @return the value in the option's unit; 1 for {@code SO_KEEPALIVE}
+     */
+    public int requested(KernelOption option) {
+        switch (option) {
+            case SO_KEEPALIVE:
+                return 1;
+            case TCP_KEEPIDLE:
+                return kernel.idleSeconds();
+            case TCP_KEEPINTVL:
+                return kernel.intervalSeconds();
+            case TCP_KEEPCNT:
+                return kernel.probes();
+            case TCP_USER_TIMEOUT:
+                return kernel.userTimeoutMillis();
+            default:
+                throw new AssertionError(option);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SocketKeepAlive(" + kernel + (strict ? ", strict" : "") + ")";
+    }
+
+    /**
+     * Builds a {@link SocketKeepAlive}.
+     *
+     * <p><b>Thread safety:</b> not thread-safe; use one builder from one thread.
+     *
+     * @since 0.1
+     */
+    public static final class Builder {
+        private final KeepAlivePolicy policy;
+        private KernelRounding rounding = KernelRounding.REJECT;
+        private boolean strict;
+        private HealthRecorder recorder = HealthRecorder.NOOP;
+
+        private Builder(KeepAlivePolicy policy) {
+            this.policy = Objects.requireNonNull(policy, "policy");
+        }
+
+        /**
+         * Sets what to do with a policy value the kernel cannot represent (a sub-second idle, say).
+         *
+         * @param rounding the rule; default {@link KernelRounding#REJECT}
+         * @return this builder
+         */
+        public Builder rounding(KernelRounding rounding) {
+            this.rounding = Objects.requireNonNull(rounding, "rounding");
+            return this;
+        }
+
+        /**
+         * Sets strict mode: a channel on which a requested option could not be applied (unsupported by the
+         * transport, refused by the kernel, or read back different) fails and is closed.
+         *
+         * @param strict true for strict mode; default false (report only)
+         * @return this builder
+         */
+        public Builder strict(boolean strict) {
+            this.strict = strict;
+            return this;
+        }
+
+        /**
+         * Sets the recorder that receives each channel's report.
+         *
+         * @param recorder the recorder; default {@link HealthRecorder#NOOP}
+         * @return this builder
+         */
+        public Builder recorder(HealthRecorder recorder) {
+            this.recorder = Objects.requireNonNull(recorder, "recorder");
+            return this;
+        }
+
+        /**
+         * Validates the policy's kernel half and builds the configuration.
+         *
+         * @return the configuration
+         * @throws IllegalArgumentException if the kernel cannot carry the policy under the rounding rule, with the
+         *         policy's message
+         */
+        public SocketKeepAlive build() {
+            return new SocketKeepAlive(this);
+        }
+    }
+
+    /** Puts a {@link SocketKeepAliveHandler} in front of the application's handler on each new channel. */
+    @ChannelHandler.Sharable
+    static final class Initializer extends ChannelInitializer<Channel> {
+        private final SocketKeepAlive settings;
+        private final ChannelHandler handler;
+
+        Initializer(SocketKeepAlive settings, ChannelHandler handler) {
+            this.settings = settings;
+            this.handler = handler instanceof Initializer ? ((Initializer) handler).handler : handler;
+        }
+
+        @Override
+        protected void initChannel(Channel ch) {
+            ch.pipeline().addLast(HANDLER_NAME, settings.newHandler()).addLast(handler);
+        }
+    }
+}

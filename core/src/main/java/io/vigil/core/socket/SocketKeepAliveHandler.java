@@ -1,0 +1,149 @@
+package io.vigil.core.socket;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.vigil.core.event.KernelOptionsApplied;
+import io.vigil.core.metrics.HealthSubject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Sets a {@link SocketKeepAlive}'s options on its channel when the channel registers (before a client connects),
+ * reads them back when it is active, publishes the {@link KernelOptionsReport}, fails the channel in strict mode if
+ * an option did not apply, and removes itself.
+ *
+ * <p><b>Thread safety:</b> one instance per channel, confined to its event loop.
+ */
+final class SocketKeepAliveHandler extends ChannelInboundHandlerAdapter {
+
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(SocketKeepAliveHandler.class);
+    private static final AtomicBoolean RECORDER_FAILURE_LOGGED = new AtomicBoolean();
+
+    /** The order options are set in: {@code SO_KEEPALIVE} last, so the timer is armed with the new idle time. */
+    private static final KernelOption[] SET_ORDER = {
+        KernelOption.TCP_KEEPIDLE, KernelOption.TCP_KEEPINTVL, KernelOption.TCP_KEEPCNT,
+        KernelOption.TCP_USER_TIMEOUT, KernelOption.SO_KEEPALIVE,
+    };
+    private static final KernelOption[] REPORT_ORDER = KernelOption.values();
+
+    private final SocketKeepAlive settings;
+    private @Nullable KernelOptionAccess access;
+    private int unsupported;
+    private @Nullable RuntimeException refusal;
+    private boolean reported;
+
+    SocketKeepAliveHandler(SocketKeepAlive settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public boolean isSharable() {
+        return false;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        Channel ch = ctx.channel();
+        if (ch.isRegistered()) {
+            apply(ch);
+            if (ch.isActive()) {
+                // Added to a live channel: report once the handlers after this one are in place.
+                ctx.executor().execute(() -> report(ctx));
+            }
+        }
+    }
+
+    @Override
+    public void channelRegistered(ChannelHandlerContext ctx) {
+        apply(ctx.channel());
+        ctx.fireChannelRegistered();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        apply(ctx.channel());
+        ctx.fireChannelActive();
+        report(ctx);
+    }
+
+    private void apply(Channel ch) {
+        if (access != null) {
+            return;
+        }
+        KernelOptionAccess a = KernelInspectors.optionAccess(ch);
+        access = a;
+        for (KernelOption option : SET_ORDER) {
+            try {
+                if (!a.set(ch, option, settings.requested(option))) {
+                    unsupported |= 1 << option.ordinal();
+                }
+            } catch (RuntimeException e) {
+                // Validated values, so a refusal is the kernel's own (EPERM, a closed socket, ...); the read-back
+                // shows what the socket kept.
+                if (refusal == null) {
+                    refusal = e;
+                }
+            }
+        }
+    }
+
+    private void report(ChannelHandlerContext ctx) {
+        if (reported || ctx.isRemoved()) {
+            return;
+        }
+        reported = true;
+        Channel ch = ctx.channel();
+        if (!ch.isActive()) {
+            ctx.pipeline().remove(this);
+            return;
+        }
+        KernelOptionsReport report = readBack(ch);
+        logger.debug("{} kernel keepalive options: {} {}", ch, report.transport(), report.outcomes());
+        try {
+            settings.recorder().kernelOptions(HealthSubject.of(ch, SocketKeepAlive.PROTOCOL), report);
+        } catch (Throwable failure) {
+            if (RECORDER_FAILURE_LOGGED.compareAndSet(false, true)) {
+                logger.warn("HealthRecorder {} threw on kernelOptions; the connection is not affected (further"
+                        + " failures are logged at debug level).", settings.recorder(), failure);
+            } else {
+                logger.debug("HealthRecorder {} threw again.", settings.recorder(), failure);
+            }
+        }
+        ctx.fireUserEventTriggered(new KernelOptionsApplied(report));
+        if (settings.isStrict() && !report.allApplied()) {
+            ctx.fireExceptionCaught(new KernelOptionsException(report, refusal));
+            ctx.close();
+        }
+        ctx.pipeline().remove(this);
+    }
+
+    private KernelOptionsReport readBack(Channel ch) {
+        KernelOptionAccess a = access;
+        assert a != null;
+        List<OptionOutcome> outcomes = new ArrayList<>(REPORT_ORDER.length);
+        for (KernelOption option : REPORT_ORDER) {
+            long requested = settings.requested(option);
+            long effective;
+            try {
+                effective = a.get(ch, option);
+            } catch (RuntimeException e) {
+                effective = OptionOutcome.UNKNOWN;
+            }
+            OptionOutcome.Status status;
+            if ((unsupported & 1 << option.ordinal()) != 0) {
+                status = OptionOutcome.Status.UNSUPPORTED;
+            } else if (effective == requested) {
+                status = OptionOutcome.Status.APPLIED;
+            } else {
+                status = OptionOutcome.Status.DIFFERENT;
+            }
+            outcomes.add(new OptionOutcome(option, requested, effective, status));
+        }
+        return new KernelOptionsReport(a.transport(), outcomes);
+    }
+}
