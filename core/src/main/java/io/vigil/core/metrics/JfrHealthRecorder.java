@@ -7,10 +7,13 @@ import jdk.jfr.Category;
 import jdk.jfr.DataAmount;
 import jdk.jfr.Description;
 import jdk.jfr.Event;
+import jdk.jfr.EventType;
+import jdk.jfr.FlightRecorder;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
 import jdk.jfr.Timespan;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Records probes and verdicts as JDK Flight Recorder events: {@value #PROBE_SENT}, {@value #PROBE_ACKED} and
@@ -45,8 +48,15 @@ public final class JfrHealthRecorder implements HealthRecorder {
     private JfrHealthRecorder() {
     }
 
+    private static final Gate PROBE_SENT_GATE = new Gate(ProbeSentEvent.class);
+    private static final Gate PROBE_ACKED_GATE = new Gate(ProbeAckedEvent.class);
+    private static final Gate PEER_DEAD_GATE = new Gate(PeerDeadEvent.class);
+
     @Override
     public void probeSent(HealthSubject subject, int probe) {
+        if (!PROBE_SENT_GATE.isOpen()) {
+            return;
+        }
         ProbeSentEvent event = new ProbeSentEvent();
         if (!event.shouldCommit()) {
             return;
@@ -58,6 +68,9 @@ public final class JfrHealthRecorder implements HealthRecorder {
 
     @Override
     public void probeAcked(HealthSubject subject, int probes, long rttNanos) {
+        if (!PROBE_ACKED_GATE.isOpen()) {
+            return;
+        }
         ProbeAckedEvent event = new ProbeAckedEvent();
         if (!event.shouldCommit()) {
             return;
@@ -70,6 +83,9 @@ public final class JfrHealthRecorder implements HealthRecorder {
 
     @Override
     public void peerDead(HealthSubject subject, PeerDead verdict) {
+        if (!PEER_DEAD_GATE.isOpen()) {
+            return;
+        }
         PeerDeadEvent event = new PeerDeadEvent();
         if (!event.shouldCommit()) {
             return;
@@ -101,6 +117,32 @@ public final class JfrHealthRecorder implements HealthRecorder {
     @Override
     public String toString() {
         return "JfrHealthRecorder";
+    }
+
+    /**
+     * Tells, without allocating, whether an event type is enabled in any recording: false until the flight
+     * recorder has been initialized (no recording ever started), then the type's own switch. This keeps the
+     * recorder free when JFR is off, whatever the JIT makes of the event objects.
+     */
+    private static final class Gate {
+        private final Class<? extends Event> eventClass;
+        private volatile @Nullable EventType type;
+
+        Gate(Class<? extends Event> eventClass) {
+            this.eventClass = eventClass;
+        }
+
+        boolean isOpen() {
+            if (!FlightRecorder.isInitialized()) {
+                return false;
+            }
+            EventType t = type;
+            if (t == null) {
+                t = EventType.getEventType(eventClass);
+                type = t;
+            }
+            return t.isEnabled();
+        }
     }
 
     /** The fields every Vigil event has: the connection's {@link HealthSubject}. */

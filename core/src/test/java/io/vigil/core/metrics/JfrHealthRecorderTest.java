@@ -143,8 +143,8 @@ class JfrHealthRecorderTest {
                 (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         long thread = Thread.currentThread().getId();
         PeerDead verdict = new PeerDead(DeathReason.PROBES_UNANSWERED, new Evidence(5 * S, 3, 0, 0, null));
-        // The interpreter allocates each event object; compiled code sees that it never escapes when shouldCommit()
-        // is false, and drops it. Rounds repeat until the JIT has caught up.
+        // The recorder asks whether the event type is enabled before making an event object, so nothing is allocated
+        // even before the JIT has compiled anything; rounds repeat only to let class loading settle.
         List<Long> allocated = new ArrayList<>();
         do {
             long before = threads.getThreadAllocatedBytes(thread);
