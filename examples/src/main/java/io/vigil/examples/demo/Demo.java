@@ -20,16 +20,22 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.vigil.core.event.DeadPeerException;
 import io.vigil.core.event.HealthEvent;
+import io.vigil.core.event.KernelOptionsApplied;
 import io.vigil.core.event.PeerDead;
 import io.vigil.core.event.ProbeAcked;
 import io.vigil.core.handler.HeartbeatKeepAlive;
 import io.vigil.core.handler.VigilPipeline;
 import io.vigil.core.policy.KeepAlivePolicy;
+import io.vigil.core.policy.KernelRounding;
 import io.vigil.core.probe.HeartbeatCodec;
 import io.vigil.core.probe.HeartbeatResponder;
+import io.vigil.core.socket.KernelOptionsReport;
+import io.vigil.core.socket.OptionOutcome;
+import io.vigil.core.socket.SocketKeepAlive;
 import io.vigil.core.timer.TimerWheels;
 import io.vigil.examples.metrics.PrometheusEndpoint;
 import io.vigil.examples.metrics.VigilPrometheus;
@@ -51,6 +57,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -60,7 +67,8 @@ import org.jspecify.annotations.Nullable;
  * closes the connection, while "alice" keeps answering and stays connected. The timeline is printed; the exit code
  * is 0 when bob was found dead within his bound and alice survived.
  *
- * <p>The server's health metrics are served for Prometheus on {@code http://127.0.0.1:PORT/metrics} while the demo
+ * <p>The kernel layer runs on the same sockets ({@link SocketKeepAlive}: the policy rounded up to whole seconds and
+ * read back). The server's health metrics are served for Prometheus on {@code http://127.0.0.1:PORT/metrics} while the demo
  * runs ({@code -Dvigil.metrics.port=PORT}, default: a free port); at the end the demo scrapes itself and prints the
  * Vigil lines.
  *
@@ -73,7 +81,11 @@ public final class Demo {
 
     private final Timeline timeline;
     private final KeepAlivePolicy policy = KeepAlivePolicy.deadWithin(BUDGET);
-    private final Map<Integer, String> names = new ConcurrentHashMap<>();
+    /** Clients connect one after the other, so the server names its connections in accept order. */
+    private static final String[] CLIENTS = {"alice", "bob"};
+    private static final AttributeKey<String> NAME = AttributeKey.valueOf("vigil.demo.name");
+
+    private final AtomicInteger accepted = new AtomicInteger();
     private final Map<String, AtomicLong> lastInbound = new ConcurrentHashMap<>();
     private final AtomicReference<PeerDead> bobVerdict = new AtomicReference<>();
     private final AtomicLong bobVerdictAt = new AtomicLong();
@@ -105,25 +117,33 @@ public final class Demo {
         EventLoopGroup clientGroup = new MultiThreadIoEventLoopGroup(1, io);
         try (VigilPrometheus metrics = VigilPrometheus.start(PrometheusEndpoint.configuredPort().orElse(0),
                 Tags.of("application", "vigil-demo"))) {
-            Channel server = new ServerBootstrap().group(serverGroup).channel(serverClass)
+            ServerBootstrap bootstrap = new ServerBootstrap().group(serverGroup).channel(serverClass)
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
+                            int n = accepted.getAndIncrement();
+                            ch.attr(NAME).set(n < CLIENTS.length ? CLIENTS[n] : "client" + n);
                             HeartbeatKeepAlive.install(ch.pipeline(), policy, metrics.recorder());
                             ch.pipeline().addAfter(VigilPipeline.HEARTBEAT_CODEC, "lastInbound", new LastInbound());
                             ch.pipeline().addLast("timeline", new ServerTimeline());
                         }
-                    })
+                    });
+            // The kernel layer on the same sockets: the policy's sub-second values rounded up to what the kernel
+            // takes (whole seconds), set on every accepted child and read back.
+            SocketKeepAlive kernel = SocketKeepAlive.builder(policy).rounding(KernelRounding.ROUND_UP)
+                    .recorder(metrics.recorder()).build();
+            Channel server = kernel.configure(bootstrap)
                     .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
 
-            timeline.line("Vigil demo: one server watches two clients with application-level keepalive.");
+            timeline.line("Vigil demo: one server watches two clients with kernel and application-level keepalive.");
             timeline.line("Policy: " + policy);
+            timeline.line("Kernel: " + kernel.kernel() + " (rounded up to whole seconds)");
             timeline.line(String.format(Locale.ROOT, "Transport: %s, server %s, timer tick %d ms, metrics at %s%n",
                     epoll ? "epoll" : "nio", server.localAddress(), TimerWheels.config().tickNanos() / 1_000_000,
                     metrics.uri()));
 
-            Channel alice = connect(clientGroup, clientClass, server.localAddress(), "alice");
-            Channel bob = connect(clientGroup, clientClass, server.localAddress(), "bob");
+            Channel alice = connect(clientGroup, clientClass, server.localAddress(), CLIENTS[0]);
+            Channel bob = connect(clientGroup, clientClass, server.localAddress(), CLIENTS[1]);
 
             bob.eventLoop().schedule(() -> {
                 bob.pipeline().remove(VigilPipeline.PROBE_RESPONDER);
@@ -157,15 +177,14 @@ public final class Demo {
                     }
                 })
                 .connect(server).sync().channel();
-        names.put(((InetSocketAddress) ch.localAddress()).getPort(), name);
-        lastInbound.put(name, new AtomicLong());
+        lastInbound.computeIfAbsent(name, k -> new AtomicLong());
         timeline.print(name, "connected from " + ch.localAddress() + "; says hello");
         ch.writeAndFlush(Unpooled.copiedBuffer("hello from " + name, StandardCharsets.UTF_8));
         return ch;
     }
 
-    private String nameOf(Channel serverChild) {
-        String name = names.get(((InetSocketAddress) serverChild.remoteAddress()).getPort());
+    private static String nameOf(Channel serverChild) {
+        String name = serverChild.attr(NAME).get();
         return name == null ? "?" : name;
     }
 
@@ -199,9 +218,10 @@ public final class Demo {
         HttpResponse<String> scrape = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
         timeline.line("");
-        timeline.line("Scraped " + uri + " (HTTP " + scrape.statusCode() + "), Vigil's counters and gauges:");
+        timeline.line("Scraped " + uri + " (HTTP " + scrape.statusCode() + "), Vigil's non-zero counters:");
         for (String line : scrape.body().split("\n")) {
-            if (line.startsWith("vigil_keepalive_") && !line.contains("_bucket") && !line.contains("_max")) {
+            if (line.startsWith("vigil_") && !line.contains("_bucket") && !line.contains("_max")
+                    && !line.endsWith(" 0.0") && !line.endsWith(" 0")) {
                 timeline.line("  " + line);
             }
         }
@@ -211,10 +231,7 @@ public final class Demo {
     private final class LastInbound extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            AtomicLong last = lastInbound.get(nameOf(ctx.channel()));
-            if (last != null) {
-                last.set(System.nanoTime());
-            }
+            lastInbound.computeIfAbsent(nameOf(ctx.channel()), k -> new AtomicLong()).set(System.nanoTime());
             ctx.fireChannelRead(msg);
         }
     }
@@ -225,7 +242,13 @@ public final class Demo {
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof HealthEvent) {
                 String who = nameOf(ctx.channel());
-                if (evt instanceof PeerDead) {
+                if (evt instanceof KernelOptionsApplied) {
+                    KernelOptionsReport report = ((KernelOptionsApplied) evt).report();
+                    timeline.print(who, "server: kernel options on the " + report.transport() + " socket, read back: "
+                            + report.outcomes().stream().map(o -> o.option().optionName() + " " + o.effective()
+                                    + (o.status() == OptionOutcome.Status.APPLIED ? "" : " " + o.status()))
+                                    .collect(Collectors.joining(", ")));
+                } else if (evt instanceof PeerDead) {
                     if ("alice".equals(who)) {
                         aliceVerdicts.incrementAndGet();
                     }
