@@ -2,10 +2,6 @@ package io.vigil.epoll;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.netty.channel.Channel;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -29,21 +25,6 @@ class EpollLoopbackTest extends AbstractKeepAliveLoopbackTest {
 
     @Override
     protected Transport transport() {
-        return new Transport() {
-            @Override
-            public EventLoopGroup newGroup(int threads) {
-                return new MultiThreadIoEventLoopGroup(threads, EpollIoHandler.newFactory());
-            }
-
-            @Override
-            public Class<? extends ServerChannel> serverChannel() {
-                return EpollServerSocketChannel.class;
-            }
-
-            @Override
-            public Class<? extends Channel> clientChannel() {
-                return EpollSocketChannel.class;
-            }
-        };
+        return new Transport(EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class);
     }
 }

@@ -14,6 +14,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -49,29 +51,19 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 public abstract class AbstractKeepAliveLoopbackTest {
 
-    /** The transport under test. */
-    public interface Transport {
-        /**
-         * Makes an event loop group.
-         *
-         * @param threads the number of loops
-         * @return the group
-         */
-        EventLoopGroup newGroup(int threads);
+    /**
+     * The transport under test.
+     *
+     * @param io the event loops' I/O handler factory
+     * @param serverChannel the server channel class
+     * @param clientChannel the client channel class
+     */
+    public record Transport(IoHandlerFactory io, Class<? extends ServerChannel> serverChannel,
+                            Class<? extends Channel> clientChannel) {
 
-        /**
-         * Returns the server channel class.
-         *
-         * @return the class
-         */
-        Class<? extends ServerChannel> serverChannel();
-
-        /**
-         * Returns the client channel class.
-         *
-         * @return the class
-         */
-        Class<? extends Channel> clientChannel();
+        EventLoopGroup newGroup(int threads) {
+            return new MultiThreadIoEventLoopGroup(threads, io);
+        }
     }
 
     private static final long MS = 1_000_000L;
@@ -169,6 +161,21 @@ public abstract class AbstractKeepAliveLoopbackTest {
                 .connect(address).sync().channel();
     }
 
+    /** A client with keepalive connected to a server without it, and what the test watches on the client. */
+    private record Connection(Channel client, Channel peer, KeepAliveHandler keepAlive, LastInbound last,
+                              EventRecorder events) {
+    }
+
+    private Connection connectWatched(KeepAlivePolicy policy) throws Exception {
+        CompletableFuture<Channel> accepted = new CompletableFuture<>();
+        InetSocketAddress address = startServer(null, accepted, new CompletableFuture<>());
+        LastInbound last = new LastInbound();
+        EventRecorder events = new EventRecorder(System::nanoTime);
+        KeepAliveHandler keepAlive = new KeepAliveHandler(policy, HeartbeatProber.INSTANCE);
+        Channel client = connect(address, keepAlive, last, events);
+        return new Connection(client, accepted.get(5, SECONDS), keepAlive, last, events);
+    }
+
     private static <T> T onLoop(EventLoop loop, Callable<T> task) throws Exception {
         return loop.submit(task).get(5, SECONDS);
     }
@@ -192,12 +199,10 @@ public abstract class AbstractKeepAliveLoopbackTest {
         KeepAlivePolicy policy = KeepAlivePolicy.builder()
                 .idle(Duration.ofMillis(400)).interval(Duration.ofMillis(200)).probes(3).build();
         long budget = policy.silentPeerVerdict().toNanos();
-        CompletableFuture<Channel> accepted = new CompletableFuture<>();
-        InetSocketAddress address = startServer(null, accepted, new CompletableFuture<>());
-        LastInbound last = new LastInbound();
-        EventRecorder events = new EventRecorder(System::nanoTime);
-        KeepAliveHandler keepAlive = new KeepAliveHandler(policy, HeartbeatProber.INSTANCE);
-        Channel client = connect(address, keepAlive, last, events);
+        Connection c = connectWatched(policy);
+        Channel client = c.client();
+        Channel peer = c.peer();
+        EventRecorder events = c.events();
 
         // The peer answers at first: a probe goes out and is acknowledged with a round-trip time.
         await("a probe answered", 5_000, () -> !events.events(ProbeAcked.class).isEmpty());
@@ -205,14 +210,13 @@ public abstract class AbstractKeepAliveLoopbackTest {
         assertThat(events.events(PeerDead.class)).isEmpty();
 
         // The peer's application stops answering; its socket stays open.
-        Channel peer = accepted.get(5, SECONDS);
         onLoop(peer.eventLoop(), () -> peer.pipeline().remove(VigilPipeline.PROBE_RESPONDER));
 
         await("the verdict", 10_000, () -> !events.events(PeerDead.class).isEmpty());
         long verdictAt = events.events().stream().filter(t -> t.what() instanceof PeerDead)
                 .findFirst().orElseThrow().nanos();
         PeerDead dead = events.events(PeerDead.class).get(0);
-        long silence = verdictAt - last.nanos.get();
+        long silence = verdictAt - c.last().nanos.get();
         long tick = TimerWheels.config().tickNanos();
         System.out.printf("%s: verdict %.1f ms after the last inbound message (budget %d ms)%n",
                 getClass().getSimpleName(), silence / 1e6, budget / MS);
@@ -226,7 +230,7 @@ public abstract class AbstractKeepAliveLoopbackTest {
                 .satisfies(t -> assertThat(t.what()).isInstanceOf(DeadPeerException.class));
         await("the client's close", 5_000, () -> !client.isOpen());
         await("the peer's close", 5_000, () -> !peer.isOpen());
-        assertThat(onLoop(client.eventLoop(), keepAlive::isTimerArmed)).isFalse();
+        assertThat(onLoop(client.eventLoop(), c.keepAlive()::isTimerArmed)).isFalse();
     }
 
     @Test
@@ -234,13 +238,10 @@ public abstract class AbstractKeepAliveLoopbackTest {
         KeepAlivePolicy policy = KeepAlivePolicy.builder()
                 .idle(Duration.ofMillis(200)).interval(Duration.ofMillis(100)).probes(2).build();
         long budget = policy.silentPeerVerdict().toNanos();
-        CompletableFuture<Channel> accepted = new CompletableFuture<>();
-        InetSocketAddress address = startServer(null, accepted, new CompletableFuture<>());
-        LastInbound last = new LastInbound();
-        EventRecorder events = new EventRecorder(System::nanoTime);
-        KeepAliveHandler keepAlive = new KeepAliveHandler(policy, HeartbeatProber.INSTANCE);
-        Channel client = connect(address, keepAlive, last, events);
-        Channel peer = accepted.get(5, SECONDS);
+        Connection c = connectWatched(policy);
+        Channel client = c.client();
+        Channel peer = c.peer();
+        EventRecorder events = c.events();
 
         // Phase 1: the peer sends data every 50 ms (a quarter of idle): never a verdict.
         ScheduledFuture<?> talk = peer.eventLoop().scheduleAtFixedRate(
@@ -260,7 +261,7 @@ public abstract class AbstractKeepAliveLoopbackTest {
         assertThat(events.events(PeerDead.class)).isEmpty();
         assertThat(events.events(ProbeAcked.class)).hasSizeGreaterThanOrEqualTo(3);
         assertThat(client.isOpen()).isTrue();
-        assertThat(onLoop(client.eventLoop(), keepAlive::isTimerArmed)).isTrue();
+        assertThat(onLoop(client.eventLoop(), c.keepAlive()::isTimerArmed)).isTrue();
         client.close().sync();
     }
 

@@ -1,9 +1,5 @@
 package io.vigil.core.loopback;
 
-import io.netty.channel.Channel;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -13,21 +9,6 @@ class NioKeepAliveLoopbackTest extends AbstractKeepAliveLoopbackTest {
 
     @Override
     protected Transport transport() {
-        return new Transport() {
-            @Override
-            public EventLoopGroup newGroup(int threads) {
-                return new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
-            }
-
-            @Override
-            public Class<? extends ServerChannel> serverChannel() {
-                return NioServerSocketChannel.class;
-            }
-
-            @Override
-            public Class<? extends Channel> clientChannel() {
-                return NioSocketChannel.class;
-            }
-        };
+        return new Transport(NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
     }
 }
