@@ -1,6 +1,8 @@
 package io.vigil.core.timer;
 
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.concurrent.Ticker;
 import io.netty.util.internal.logging.InternalLogger;
@@ -17,7 +19,16 @@ import org.jspecify.annotations.Nullable;
  * moved down when the wheel reaches its coarse slot, so it is visited at most four times and fires at the first
  * tick at or after its deadline: never early, at most one tick late. Expired entries are handled with a budget
  * ({@link TimerWheelConfig}); what exceeds it waits for the next tick, so a herd of 100k expiring channels never
- * stalls one loop iteration for more than the budget. Nothing is lost.
+ * stalls one loop iteration for more than the budget. Nothing is lost. Moving a coarse slot's entries down a level
+ * (a cascade) counts against the same time budget, so 1M channels armed together cannot stall a tick either.
+ *
+ * <p><b>Worst-case lateness.</b> With tick {@code T} (10 ms by default) an entry fires at the first tick at or after
+ * its deadline, so at most {@code T} late, while the loop runs its tick on time and no budget is exhausted. Under a
+ * herd, the work beyond a tick's budget waits for the following ticks, and so does every entry due behind it (ticks
+ * are processed in order): a herd of {@code N} entries due together finishes within {@code ceil(N / perTick)} ticks,
+ * where {@code perTick} is how many expiries (or cascade moves) fit in the budget ({@code maxExpiriesPerTick}, or
+ * fewer when {@code maxTickNanos} runs out first). Lateness added by the event loop itself (a tick task that runs
+ * late because the loop was busy) comes on top, as for any Netty scheduled task.
  *
  * <p>The wheel drives itself with one fixed-rate task on its event loop, only while it holds entries. Each tick
  * refreshes the cached clock ({@link #now()}, {@link #stamp()}). A wheel made with {@link #manual} has no task and
@@ -37,11 +48,13 @@ public final class TimerWheel implements HealthTimer {
     private static final int SLOT_COUNT = L0_SLOTS + (LEVELS - 1) * UPPER_SLOTS;
     /** The slot index of entries taken out of a due slot and waiting to expire (possibly over several ticks). */
     private static final int EXPIRING = SLOT_COUNT;
+    /** The slot index of entries taken out of coarse slots and waiting to move down a level. */
+    private static final int CASCADING = SLOT_COUNT + 1;
     /** Ticks per slot at each level, as a shift. */
     private static final int[] SHIFT = {0, 8, 14, 20};
     /** First slot index of each level. */
     private static final int[] BASE = {0, L0_SLOTS, L0_SLOTS + UPPER_SLOTS, L0_SLOTS + 2 * UPPER_SLOTS};
-    /** Expiries between two reads of the clock for the time budget. */
+    /** Work items (expiries or cascade moves) between two reads of the clock for the time budget. */
     private static final int TIME_CHECK_MASK = 15;
 
     private final @Nullable EventExecutor executor;
@@ -53,17 +66,21 @@ public final class TimerWheel implements HealthTimer {
     private final long origin;
     private final @Nullable Listener listener;
 
-    private final Sentinel[] heads = new Sentinel[SLOT_COUNT + 1];
+    private final Sentinel[] heads = new Sentinel[SLOT_COUNT + 2];
     /** Occupancy bitmap of level 0, one bit per slot. */
     private final long[] occupied = new long[L0_SLOTS / 64];
-    /** Entries per level; the last element counts the expiring list. */
-    private final int[] levelSize = new int[LEVELS + 1];
+    /** Entries per level; then the expiring list, then the cascading list. */
+    private final int[] levelSize = new int[LEVELS + 2];
     private int size;
 
-    /** The last tick processed (or being processed). */
+    /** The last tick processed (or, during a cascade, the tick before the one being processed). */
     private long currentTick;
-    /** True when the expiring list still holds due entries left over by the budget. */
+    /** The tick being processed: equal to {@link #currentTick} unless a cascade for it is unfinished. */
+    private long pendingTick;
+    /** True when the cascading or expiring list still holds entries left over by the budget. */
     private boolean carryOver;
+    /** Work items done in the current {@link #advance} call, for the time budget. */
+    private int work;
     private long now;
     private long stamp;
     private long expiredTotal;
@@ -71,6 +88,8 @@ public final class TimerWheel implements HealthTimer {
 
     private @Nullable ScheduledFuture<?> tickFuture;
     private final Runnable tickTask = this::tick;
+    /** Notices the loop cancelling the tick task (it is shutting down) and lets the wheel go. */
+    private final GenericFutureListener<Future<Object>> tickStopped = this::tickStopped;
 
     /**
      * Creates a wheel that drives itself on {@code executor}.
@@ -93,7 +112,7 @@ public final class TimerWheel implements HealthTimer {
         this.maxExpiriesPerTick = config.maxExpiriesPerTick();
         this.maxTickNanos = config.maxTickNanos();
         this.listener = listener;
-        for (int i = 0; i <= SLOT_COUNT; i++) {
+        for (int i = 0; i < heads.length; i++) {
             heads[i] = new Sentinel();
         }
         this.origin = ticker.nanoTime();
@@ -115,7 +134,7 @@ public final class TimerWheel implements HealthTimer {
     @Override
     public void schedule(TimerEntry entry) {
         assert executor == null || executor.inEventLoop();
-        if (size == 0 && executor != null) {
+        if (tickFuture == null && executor != null) {
             wake();
         }
         int slot = slotFor(entry.deadline);
@@ -234,9 +253,10 @@ public final class TimerWheel implements HealthTimer {
     public int advance(long nowNanos) {
         refresh(nowNanos);
         long target = Math.floorDiv(now - origin, tickNanos);
+        work = 0;
         int expired = 0;
         if (carryOver) {
-            expired = expire(0, nowNanos);
+            expired = finishTick(0, nowNanos);
             if (carryOver) {
                 return expired;
             }
@@ -244,22 +264,24 @@ public final class TimerWheel implements HealthTimer {
         while (currentTick - target < 0) {
             if (size == 0) {
                 currentTick = target;
+                pendingTick = target;
                 break;
             }
             long next = nextEventfulTick();
             if (next - target > 0) {
                 currentTick = target;
+                pendingTick = target;
                 break;
             }
+            // Entries due at the tick itself must land in its level-0 slot, so cascades run one tick before it.
             currentTick = next - 1;
+            pendingTick = next;
             for (int level = LEVELS - 1; level >= 1; level--) {
                 if (levelSize[level] != 0 && (next & ((1L << SHIFT[level]) - 1)) == 0) {
-                    cascade(level, next);
+                    takeForCascade(level, next);
                 }
             }
-            currentTick = next;
-            takeDue(next);
-            expired = expire(expired, nowNanos);
+            expired = finishTick(expired, nowNanos);
             if (carryOver) {
                 break;
             }
@@ -267,10 +289,51 @@ public final class TimerWheel implements HealthTimer {
         return expired;
     }
 
+    /**
+     * Finishes {@link #pendingTick} within the budget: moves the cascading entries down, takes the tick's due slot
+     * and expires it. Sets {@link #carryOver} if the budget runs out first.
+     */
+    private int finishTick(int expiredSoFar, long startNanos) {
+        carryOver = false;
+        Sentinel cascading = heads[CASCADING];
+        while (cascading.next != cascading) {
+            if (overTime(startNanos)) {
+                carryOver = true;
+                carryOvers++;
+                return expiredSoFar;
+            }
+            TimerEntry entry = cascading.next;
+            assert entry != null;
+            unlink(entry);
+            link(entry, slotFor(entry.deadline));
+            work++;
+        }
+        if (currentTick != pendingTick) {
+            currentTick = pendingTick;
+            takeDue(currentTick);
+        }
+        return expire(expiredSoFar, startNanos);
+    }
+
+    /** True when this call has worked longer than the time budget; reads the clock every few work items. */
+    private boolean overTime(long startNanos) {
+        return (work & TIME_CHECK_MASK) == TIME_CHECK_MASK && ticker.nanoTime() - startNanos >= maxTickNanos;
+    }
+
     private void tick() {
         advance(ticker.nanoTime());
         if (size == 0) {
             sleep();
+        }
+    }
+
+    /** The tick task ended without {@link #sleep()}: its loop cancelled it while shutting down. */
+    private void tickStopped(Future<Object> future) {
+        if (future == tickFuture) {
+            tickFuture = null;
+            if (listener != null) {
+                listener.onIdle(this);
+            }
         }
     }
 
@@ -281,17 +344,24 @@ public final class TimerWheel implements HealthTimer {
         }
     }
 
-    /** Starts the tick task after the wheel was empty; catches the tick up without expiring anything. */
+    /**
+     * Starts the tick task. After the wheel was empty, first catches the tick up without expiring anything (an
+     * empty wheel has nothing to expire); a wheel whose task was cancelled by its loop keeps its entries as they are.
+     */
+    @SuppressWarnings("unchecked")
     private void wake() {
-        refresh(ticker.nanoTime());
-        currentTick = Math.max(currentTick, Math.floorDiv(now - origin, tickNanos));
-        carryOver = false;
-        if (tickFuture == null) {
-            assert executor != null;
-            tickFuture = executor.scheduleAtFixedRate(tickTask, tickNanos, tickNanos, TimeUnit.NANOSECONDS);
-            if (listener != null) {
-                listener.onTicking(this);
-            }
+        assert executor != null;
+        if (size == 0) {
+            refresh(ticker.nanoTime());
+            currentTick = Math.max(currentTick, Math.floorDiv(now - origin, tickNanos));
+            pendingTick = currentTick;
+            carryOver = false;
+        }
+        ScheduledFuture<?> f = executor.scheduleAtFixedRate(tickTask, tickNanos, tickNanos, TimeUnit.NANOSECONDS);
+        tickFuture = f;
+        ((ScheduledFuture<Object>) f).addListener(tickStopped);
+        if (listener != null) {
+            listener.onTicking(this);
         }
     }
 
@@ -377,8 +447,7 @@ public final class TimerWheel implements HealthTimer {
         int expired = expiredSoFar;
         carryOver = false;
         while (head.next != head) {
-            if (expired >= maxExpiriesPerTick
-                    || (expired & TIME_CHECK_MASK) == TIME_CHECK_MASK && ticker.nanoTime() - startNanos >= maxTickNanos) {
+            if (expired >= maxExpiriesPerTick || overTime(startNanos)) {
                 carryOver = true;
                 carryOvers++;
                 break;
@@ -387,6 +456,7 @@ public final class TimerWheel implements HealthTimer {
             assert entry != null;
             unlink(entry);
             expired++;
+            work++;
             expiredTotal++;
             try {
                 entry.onTimerExpired(now);
@@ -397,26 +467,34 @@ public final class TimerWheel implements HealthTimer {
         return expired;
     }
 
-    /** Moves every entry of the level's slot for {@code tick} down to where it belongs now. */
-    private void cascade(int level, long tick) {
+    /**
+     * Moves the level's slot for {@code tick} to the cascading list in O(1); {@link #finishTick} then moves each
+     * entry down to where it belongs, within the budget.
+     */
+    private void takeForCascade(int level, long tick) {
         Sentinel head = heads[BASE[level] + (int) ((tick >> SHIFT[level]) & (UPPER_SLOTS - 1))];
-        TimerEntry entry = head.next;
-        if (entry == head) {
+        TimerEntry first = head.next;
+        if (first == head) {
             return;
         }
-        head.prev.next = null;
+        int n = 0;
+        for (TimerEntry e = first; e != head; e = e.next) {
+            assert e != null;
+            e.slot = CASCADING;
+            n++;
+        }
+        TimerEntry last = head.prev;
+        Sentinel cascading = heads[CASCADING];
+        TimerEntry tail = cascading.prev;
+        assert last != null && tail != null;
+        tail.next = first;
+        first.prev = tail;
+        last.next = cascading;
+        cascading.prev = last;
         head.next = head;
         head.prev = head;
-        while (entry != null) {
-            TimerEntry next = entry.next;
-            entry.prev = null;
-            entry.next = null;
-            entry.slot = TimerEntry.UNLINKED;
-            levelSize[level]--;
-            size--;
-            link(entry, slotFor(entry.deadline));
-            entry = next;
-        }
+        levelSize[level] -= n;
+        levelSize[LEVELS + 1] += n;
     }
 
     /**
@@ -489,9 +567,9 @@ public final class TimerWheel implements HealthTimer {
         }
     }
 
-    /** The level of an upper slot, or {@link #LEVELS} for the expiring list. */
+    /** The level of an upper slot, {@link #LEVELS} for the expiring list, one more for the cascading list. */
     private static int levelOf(int slot) {
-        return slot == EXPIRING ? LEVELS : 1 + ((slot - L0_SLOTS) >>> 6);
+        return slot >= EXPIRING ? LEVELS + slot - EXPIRING : 1 + ((slot - L0_SLOTS) >>> 6);
     }
 
     @Override
@@ -513,7 +591,7 @@ public final class TimerWheel implements HealthTimer {
         void onTicking(TimerWheel wheel);
 
         /**
-         * The wheel is empty and stopped ticking.
+         * The wheel stopped ticking: it is empty, or its event loop cancelled the tick task while shutting down.
          *
          * @param wheel the wheel
          */
