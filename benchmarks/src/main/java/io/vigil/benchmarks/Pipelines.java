@@ -63,7 +63,8 @@ public final class Pipelines {
     /**
      * Returns the handler factory for an {@code impl} parameter.
      *
-     * @param impl {@code bare} (none), {@code ish} (IdleStateHandler, reader idle), {@code ish-writer},
+     * @param impl {@code bare} (none), {@code hop} (a handler that only passes reads on: the floor of any handler
+     *        on the read path), {@code ish} (IdleStateHandler, reader idle), {@code ish-writer},
      *        {@code ish-all} (reader, writer and all idle), {@code vigil} (KeepAliveHandler)
      * @param idle the idle time
      * @param interval Vigil's probe interval
@@ -74,6 +75,8 @@ public final class Pipelines {
         switch (impl) {
             case "bare":
                 return null;
+            case "hop":
+                return Hop::new;
             case "ish":
                 return () -> new IdleStateHandler(idleNanos, 0, 0, TimeUnit.NANOSECONDS);
             case "ish-writer":
@@ -138,6 +141,14 @@ public final class Pipelines {
             loop.runNow();
         }
         return runs;
+    }
+
+    /** A handler that passes every read on and does nothing else: what one more hop in the pipeline costs. */
+    public static final class Hop extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ctx.fireChannelRead(msg);
+        }
     }
 
     /** The outbound end, next to the head: completes every write's promise and drops it; counts writes and pings. */

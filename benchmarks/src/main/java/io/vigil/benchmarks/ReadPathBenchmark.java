@@ -14,14 +14,15 @@ import org.openjdk.jmh.annotations.Setup;
  * One read batch (one {@code channelRead} and one {@code channelReadComplete}) on the next of {@code channels}
  * channels, in a shuffled order. Overhead = impl − bare, from the same run: {@code ish} is IdleStateHandler with
  * reader idle (one clock read per batch), {@code ish-all} with all three timers, {@code vigil} is KeepAliveHandler
- * (one store of the loop's cached time per message).
+ * (one store of the loop's cached time per message); {@code hop} is a handler that only passes reads on, the floor
+ * that any handler on the read path pays.
  *
  * @since 0.1
  */
 public class ReadPathBenchmark extends AbstractBenchmark {
 
     /** The handler under test. */
-    @Param({"bare", "ish", "ish-all", "vigil"})
+    @Param({"bare", "hop", "ish", "ish-all", "vigil"})
     public String impl;
 
     /** How many channels to cycle over. */
@@ -46,7 +47,7 @@ public class ReadPathBenchmark extends AbstractBenchmark {
             p.fireChannelRead(Pipelines.MSG).fireChannelReadComplete();
         }
         check(consumer.reads == channels, "every read reached the consumer: " + consumer.reads + " of " + channels);
-        if (!"bare".equals(impl)) {
+        if (!"bare".equals(impl) && !"hop".equals(impl)) {
             // ish-all fires reader, writer and all-idle events.
             long events = "ish-all".equals(impl) ? 3L * channels : channels;
             ticker.advance(Pipelines.IDLE.toSeconds() + 1, TimeUnit.SECONDS);

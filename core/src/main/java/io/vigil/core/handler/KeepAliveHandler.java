@@ -88,6 +88,14 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
     private @Nullable ChannelHandlerContext ctx;
     private @Nullable HealthTimer timer;
     private @Nullable Entry entry;
+    /**
+     * The latest inbound stamp. The read path writes it here, in the object it touches anyway, rather than in the
+     * state machine (another object, another cache miss at scale); {@link #sync} hands it to the machine before the
+     * machine is asked anything, so the machine sees exactly what it would have seen.
+     */
+    private long lastRx;
+    /** Mirrors {@code entry.probesOut() != 0} for the read path, for the same reason. */
+    private boolean probing;
     private HealthSubject subject = new HealthSubject("unknown", HealthSubject.CLIENT, "unknown");
     private KernelInspector inspector = KernelInspector.NONE;
     private byte lifecycle = NEW;
@@ -145,7 +153,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
         setPolicy(newPolicy);
         Entry e = entry;
         HealthTimer t = timer;
-        if (idleChanged && e != null && t != null && e.onIdleChanged(newPolicy, t.preciseNow())) {
+        if (idleChanged && e != null && t != null && sync(e).onIdleChanged(newPolicy, t.preciseNow())) {
             t.schedule(e);
         }
     }
@@ -222,8 +230,8 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
                 return;
             }
             if (peerProbesProveLife || !prober.isPeerProbe(msg)) {
-                e.touch(t.stamp());
-                if (e.probesOut() != 0) {
+                lastRx = t.stamp();
+                if (probing) {
                     acknowledged(e, ProbeAcked.UNKNOWN_RTT);
                 }
             }
@@ -240,7 +248,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
             super.exceptionCaught(ctx, cause);
             return;
         }
-        HealthState before = e.state();
+        HealthState before = sync(e).state();
         if (!e.onKernelVerdict(kernelVerdict)) {
             super.exceptionCaught(ctx, cause);
             return;
@@ -262,6 +270,8 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
         Entry e = new Entry(this);
         entry = e;
         e.activate(policy, t.preciseNow());
+        lastRx = e.lastRx();
+        probing = false;
         t.schedule(e);
         stateChanged(HealthState.CLOSED, HealthState.ACTIVE);
     }
@@ -321,7 +331,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
                 recorderFailed(failure);
             }
         }
-        HealthState before = e.state();
+        HealthState before = sync(e).state();
         TickAction action = e.onTick(policy, now, pending, mark, ch.isWritable(), inputShutdown, outputShutdown);
         switch (action) {
             case REARM:
@@ -329,6 +339,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
                 break;
             case PROBE:
                 t.schedule(e);
+                probing = true;
                 probe(c, t, e, before);
                 break;
             case DEAD:
@@ -367,15 +378,18 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
         long id = prober.replyId(reply);
         ReferenceCountUtil.release(reply);
         long now = t.preciseNow();
+        sync(e);
         boolean fromThisEpisode = e.probesOut() != 0 && id != Prober.NO_ID
                 && id - (e.lastRx() + policy.idleNanos()) >= 0 && now - id >= 0;
-        e.touch(t.stamp());
+        lastRx = t.stamp();
+        e.touch(lastRx);
         if (e.probesOut() != 0) {
             acknowledged(e, fromThisEpisode ? now - id : ProbeAcked.UNKNOWN_RTT);
         }
     }
 
     private void acknowledged(Entry e, long rttNanos) {
+        probing = false;
         int n = e.acknowledge();
         ChannelHandlerContext c = ctx;
         assert c != null;
@@ -386,6 +400,12 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
         } catch (Throwable failure) {
             recorderFailed(failure);
         }
+    }
+
+    /** Hands the latest inbound stamp to the machine; call before asking the machine anything. */
+    private Entry sync(Entry e) {
+        e.touch(lastRx);
+        return e;
     }
 
     /** Row 10 (and kernel verdicts): event, exception, one abortive close. */
