@@ -415,30 +415,42 @@ public final class TimerWheel implements HealthTimer {
      */
     private void takeDue(long tick) {
         int slot = (int) (tick & (L0_SLOTS - 1));
-        Sentinel head = heads[slot];
+        int n = moveAll(heads[slot], EXPIRING);
+        if (n != 0) {
+            occupied[slot >>> 6] &= ~(1L << slot);
+            levelSize[0] -= n;
+            levelSize[LEVELS] += n;
+        }
+    }
+
+    /**
+     * Appends every entry of the list at {@code head} to the special list {@code target} (expiring or cascading) in
+     * O(1) plus one pass to mark them; leaves {@code head} empty. Sizes are the caller's to update.
+     *
+     * @return how many entries moved
+     */
+    private int moveAll(Sentinel head, int target) {
         TimerEntry first = head.next;
         if (first == head) {
-            return;
+            return 0;
         }
         int n = 0;
         for (TimerEntry e = first; e != head; e = e.next) {
             assert e != null;
-            e.slot = EXPIRING;
+            e.slot = target;
             n++;
         }
         TimerEntry last = head.prev;
-        Sentinel expiring = heads[EXPIRING];
-        TimerEntry tail = expiring.prev;
+        Sentinel list = heads[target];
+        TimerEntry tail = list.prev;
         assert last != null && tail != null;
         tail.next = first;
         first.prev = tail;
-        last.next = expiring;
-        expiring.prev = last;
+        last.next = list;
+        list.prev = last;
         head.next = head;
         head.prev = head;
-        occupied[slot >>> 6] &= ~(1L << slot);
-        levelSize[0] -= n;
-        levelSize[LEVELS] += n;
+        return n;
     }
 
     /** Expires the expiring list within the budget; sets {@link #carryOver} if the budget runs out first. */
@@ -472,27 +484,7 @@ public final class TimerWheel implements HealthTimer {
      * entry down to where it belongs, within the budget.
      */
     private void takeForCascade(int level, long tick) {
-        Sentinel head = heads[BASE[level] + (int) ((tick >> SHIFT[level]) & (UPPER_SLOTS - 1))];
-        TimerEntry first = head.next;
-        if (first == head) {
-            return;
-        }
-        int n = 0;
-        for (TimerEntry e = first; e != head; e = e.next) {
-            assert e != null;
-            e.slot = CASCADING;
-            n++;
-        }
-        TimerEntry last = head.prev;
-        Sentinel cascading = heads[CASCADING];
-        TimerEntry tail = cascading.prev;
-        assert last != null && tail != null;
-        tail.next = first;
-        first.prev = tail;
-        last.next = cascading;
-        cascading.prev = last;
-        head.next = head;
-        head.prev = head;
+        int n = moveAll(heads[BASE[level] + (int) ((tick >> SHIFT[level]) & (UPPER_SLOTS - 1))], CASCADING);
         levelSize[level] -= n;
         levelSize[LEVELS + 1] += n;
     }
