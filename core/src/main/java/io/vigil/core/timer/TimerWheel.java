@@ -60,6 +60,8 @@ public final class TimerWheel implements HealthTimer {
     private final @Nullable EventExecutor executor;
     private final Ticker ticker;
     private final long tickNanos;
+    /** {@code 1.0 / tickNanos}, for {@link #floorTicks}. */
+    private final double ticksPerNano;
     private final long stampMarginNanos;
     private final int maxExpiriesPerTick;
     private final long maxTickNanos;
@@ -108,6 +110,7 @@ public final class TimerWheel implements HealthTimer {
         this.executor = executor;
         this.ticker = ticker;
         this.tickNanos = config.tickNanos();
+        this.ticksPerNano = 1.0 / tickNanos;
         this.stampMarginNanos = 2 * tickNanos;
         this.maxExpiriesPerTick = config.maxExpiriesPerTick();
         this.maxTickNanos = config.maxTickNanos();
@@ -252,7 +255,7 @@ public final class TimerWheel implements HealthTimer {
      */
     public int advance(long nowNanos) {
         refresh(nowNanos);
-        long target = Math.floorDiv(now - origin, tickNanos);
+        long target = floorTicks(now - origin);
         work = 0;
         int expired = 0;
         if (carryOver) {
@@ -353,7 +356,7 @@ public final class TimerWheel implements HealthTimer {
         assert executor != null;
         if (size == 0) {
             refresh(ticker.nanoTime());
-            currentTick = Math.max(currentTick, Math.floorDiv(now - origin, tickNanos));
+            currentTick = Math.max(currentTick, floorTicks(now - origin));
             pendingTick = currentTick;
             carryOver = false;
         }
@@ -499,7 +502,7 @@ public final class TimerWheel implements HealthTimer {
      */
     private int slotFor(long deadline) {
         long base = currentTick + 1;
-        long due = -Math.floorDiv(origin - deadline, tickNanos);
+        long due = -floorTicks(origin - deadline);
         long delta = due - base;
         if (delta < 0) {
             due = base;
@@ -557,6 +560,32 @@ public final class TimerWheel implements HealthTimer {
         } else {
             levelSize[levelOf(slot)]--;
         }
+    }
+
+    /** {@code Math.floorDiv(nanos, tickNanos)}, on the hot path of every arm, without a 64-bit division. */
+    private long floorTicks(long nanos) {
+        return floorDiv(nanos, tickNanos, ticksPerNano);
+    }
+
+    /**
+     * {@code Math.floorDiv(x, d)} for any {@code x} and {@code d >= 1_000_000}, from a floating-point estimate: the
+     * double product is within 0.01 of the true quotient (|x / d| < 2<sup>44</sup>, 53-bit mantissa), so its floor is
+     * off by at most one, which the exact remainder (computed in wrapping arithmetic, it is small) corrects.
+     *
+     * @param x the dividend
+     * @param d the divisor, at least 1 ms in nanoseconds
+     * @param inverse {@code 1.0 / d}
+     * @return the floor of the quotient
+     */
+    static long floorDiv(long x, long d, double inverse) {
+        long q = (long) Math.floor(x * inverse);
+        long r = x - q * d;
+        if (r < 0) {
+            q--;
+        } else if (r >= d) {
+            q++;
+        }
+        return q;
     }
 
     /** The level of an upper slot, {@link #LEVELS} for the expiring list, one more for the cascading list. */
