@@ -3,7 +3,7 @@
 # 5 x 1 s warm-up, 10 x 1 s measurement, -prof gc, JSON results), then regenerates BENCHMARKS.md and
 # BENCHMARKS.png at the repository root from the JSON.
 #
-#   benchmarks/run.sh                 # everything (about 45 minutes on 2 cores)
+#   benchmarks/run.sh                 # everything (about 40 minutes on 2 cores)
 #   benchmarks/run.sh --report-only   # only BENCHMARKS.md and the chart, from benchmarks/results/*.json
 #
 # Extra arguments after the option are passed to every JMH run (e.g. -f 1 for a quicker, non-record run).

@@ -46,10 +46,19 @@ public final class TimerWheel implements HealthTimer {
     private static final int L0_SLOTS = 256;
     private static final int UPPER_SLOTS = 64;
     private static final int SLOT_COUNT = L0_SLOTS + (LEVELS - 1) * UPPER_SLOTS;
-    /** The slot index of entries taken out of a due slot and waiting to expire (possibly over several ticks). */
+    /** The list of entries taken out of a due slot and waiting to expire (possibly over several ticks). */
     private static final int EXPIRING = SLOT_COUNT;
-    /** The slot index of entries taken out of coarse slots and waiting to move down a level. */
+    /** The list of entries taken out of coarse slots and waiting to move down a level. */
     private static final int CASCADING = SLOT_COUNT + 1;
+    /**
+     * An entry's {@code slot} field holds a code: for a coarse slot, its index ({@code 256 ..}); for level 0, this
+     * flag plus the low bits of the tick it is due at. Lists move to the expiring or cascading list in O(1), without
+     * touching their entries: a level-0 entry due at or before {@link #currentTick} is in the expiring list, a later
+     * one in its slot; a coarse entry is counted in its level until it is moved down.
+     */
+    private static final int L0_CODE = 1 << 30;
+    private static final int DUE_MASK = (1 << 29) - 1;
+    private static final int DUE_HALF = 1 << 28;
     /** Ticks per slot at each level, as a shift. */
     private static final int[] SHIFT = {0, 8, 14, 20};
     /** First slot index of each level. */
@@ -71,8 +80,8 @@ public final class TimerWheel implements HealthTimer {
     private final Sentinel[] heads = new Sentinel[SLOT_COUNT + 2];
     /** Occupancy bitmap of level 0, one bit per slot. */
     private final long[] occupied = new long[L0_SLOTS / 64];
-    /** Entries per level; then the expiring list, then the cascading list. */
-    private final int[] levelSize = new int[LEVELS + 2];
+    /** Entries per coarse level (index 1 ..), including those of a level waiting in the cascading list. */
+    private final int[] levelSize = new int[LEVELS];
     private int size;
 
     /** The last tick processed (or, during a cascade, the tick before the one being processed). */
@@ -383,7 +392,7 @@ public final class TimerWheel implements HealthTimer {
     /** The next tick after {@link #currentTick} at which a level-0 slot is occupied or a level must cascade. */
     private long nextEventfulTick() {
         long next = Long.MAX_VALUE;
-        if (levelSize[0] != 0) {
+        if ((occupied[0] | occupied[1] | occupied[2] | occupied[3]) != 0) {
             next = currentTick + 1 + distanceToOccupied((int) ((currentTick + 1) & (L0_SLOTS - 1)));
         }
         for (int level = 1; level < LEVELS; level++) {
@@ -413,47 +422,38 @@ public final class TimerWheel implements HealthTimer {
     }
 
     /**
-     * Moves the level-0 slot of {@code tick} to the expiring list. From then on, an entry armed for 256 ticks later
-     * (the same slot) waits in the slot for the next rotation instead of expiring with this tick.
+     * Moves the level-0 slot of {@code tick} to the expiring list, in O(1). From then on, an entry armed for 256
+     * ticks later (the same slot) waits in the slot for the next rotation instead of expiring with this tick.
      */
     private void takeDue(long tick) {
         int slot = (int) (tick & (L0_SLOTS - 1));
-        int n = moveAll(heads[slot], EXPIRING);
-        if (n != 0) {
+        if (moveAll(heads[slot], EXPIRING)) {
             occupied[slot >>> 6] &= ~(1L << slot);
-            levelSize[0] -= n;
-            levelSize[LEVELS] += n;
         }
     }
 
     /**
-     * Appends every entry of the list at {@code head} to the special list {@code target} (expiring or cascading) in
-     * O(1) plus one pass to mark them; leaves {@code head} empty. Sizes are the caller's to update.
+     * Appends the list at {@code head} to the special list {@code target} (expiring or cascading) in O(1), without
+     * touching its entries; leaves {@code head} empty.
      *
-     * @return how many entries moved
+     * @return whether anything moved
      */
-    private int moveAll(Sentinel head, int target) {
+    private boolean moveAll(Sentinel head, int target) {
         TimerEntry first = head.next;
         if (first == head) {
-            return 0;
-        }
-        int n = 0;
-        for (TimerEntry e = first; e != head; e = e.next) {
-            assert e != null;
-            e.slot = target;
-            n++;
+            return false;
         }
         TimerEntry last = head.prev;
         Sentinel list = heads[target];
         TimerEntry tail = list.prev;
-        assert last != null && tail != null;
+        assert first != null && last != null && tail != null;
         tail.next = first;
         first.prev = tail;
         last.next = list;
         list.prev = last;
         head.next = head;
         head.prev = head;
-        return n;
+        return true;
     }
 
     /** Expires the expiring list within the budget; sets {@link #carryOver} if the budget runs out first. */
@@ -487,13 +487,11 @@ public final class TimerWheel implements HealthTimer {
      * entry down to where it belongs, within the budget.
      */
     private void takeForCascade(int level, long tick) {
-        int n = moveAll(heads[BASE[level] + (int) ((tick >> SHIFT[level]) & (UPPER_SLOTS - 1))], CASCADING);
-        levelSize[level] -= n;
-        levelSize[LEVELS + 1] += n;
+        moveAll(heads[BASE[level] + (int) ((tick >> SHIFT[level]) & (UPPER_SLOTS - 1))], CASCADING);
     }
 
     /**
-     * The slot for a deadline. Placement is relative to the next tick to be processed, {@code currentTick + 1}: a
+     * The slot code for a deadline. Placement is relative to the next tick to be processed, {@code currentTick + 1}: a
      * passed deadline goes there, a deadline within 256 ticks to its level-0 slot, a later one to the coarsest
      * level's slot whose cascade is still ahead. During a cascade at tick t, {@code currentTick} is t - 1, so
      * entries due within t's block land in level 0, never back in the slot being cascaded; during expiry of tick t
@@ -509,7 +507,7 @@ public final class TimerWheel implements HealthTimer {
             delta = 0;
         }
         if (delta < (1L << SHIFT[1])) {
-            return (int) (due & (L0_SLOTS - 1));
+            return L0_CODE | (int) (due & DUE_MASK);
         }
         for (int level = 1; level < LEVELS - 1; level++) {
             if (delta < (1L << SHIFT[level + 1])) {
@@ -524,20 +522,21 @@ public final class TimerWheel implements HealthTimer {
         return BASE[top] + (int) ((due >> SHIFT[top]) & (UPPER_SLOTS - 1));
     }
 
-    private void link(TimerEntry entry, int slot) {
-        Sentinel head = heads[slot];
+    private void link(TimerEntry entry, int code) {
+        int list = code >= L0_CODE ? code & (L0_SLOTS - 1) : code;
+        Sentinel head = heads[list];
         TimerEntry tail = head.prev;
+        assert tail != null;
         entry.prev = tail;
         entry.next = head;
         tail.next = entry;
         head.prev = entry;
-        entry.slot = slot;
+        entry.slot = code;
         size++;
-        if (slot < L0_SLOTS) {
-            levelSize[0]++;
-            occupied[slot >>> 6] |= 1L << slot;
+        if (code >= L0_CODE) {
+            occupied[list >>> 6] |= 1L << list;
         } else {
-            levelSize[levelOf(slot)]++;
+            levelSize[levelOf(code)]++;
         }
     }
 
@@ -549,16 +548,19 @@ public final class TimerWheel implements HealthTimer {
         next.prev = prev;
         entry.prev = null;
         entry.next = null;
-        int slot = entry.slot;
+        int code = entry.slot;
         entry.slot = TimerEntry.UNLINKED;
         size--;
-        if (slot < L0_SLOTS) {
-            levelSize[0]--;
-            if (heads[slot].next == heads[slot]) {
-                occupied[slot >>> 6] &= ~(1L << slot);
+        if (code >= L0_CODE) {
+            // Due after the current tick: it was in its slot, which may now be empty. Otherwise it was expiring.
+            if (((currentTick - code) & DUE_MASK) >= DUE_HALF) {
+                int list = code & (L0_SLOTS - 1);
+                if (heads[list].next == heads[list]) {
+                    occupied[list >>> 6] &= ~(1L << list);
+                }
             }
         } else {
-            levelSize[levelOf(slot)]--;
+            levelSize[levelOf(code)]--;
         }
     }
 
@@ -588,9 +590,9 @@ public final class TimerWheel implements HealthTimer {
         return q;
     }
 
-    /** The level of an upper slot, {@link #LEVELS} for the expiring list, one more for the cascading list. */
-    private static int levelOf(int slot) {
-        return slot >= EXPIRING ? LEVELS + slot - EXPIRING : 1 + ((slot - L0_SLOTS) >>> 6);
+    /** The level of a coarse slot code. */
+    private static int levelOf(int code) {
+        return 1 + ((code - L0_SLOTS) >>> 6);
     }
 
     @Override
