@@ -96,6 +96,14 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
     private @Nullable ChannelHandlerContext ctx;
     private @Nullable HealthTimer timer;
     private @Nullable Entry entry;
+    /**
+     * The latest inbound stamp. The read path writes it here, in the object it touches anyway, rather than in the
+     * state machine (another object, another cache miss at scale); {@link #sync} hands it to the machine before the
+     * machine is asked anything, so the machine sees exactly what it would have seen.
+     */
+    private long lastRx;
+    /** Mirrors {@code entry.probesOut() != 0} for the read path, for the same reason. */
+    private boolean probing;
     private HealthSubject subject = UNBOUND;
     private KernelInspector inspector = KernelInspector.NONE;
     private boolean sampleOnTick;
@@ -155,7 +163,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
         setPolicy(newPolicy);
         Entry e = entry;
         HealthTimer t = timer;
-        if (idleChanged && e != null && t != null && e.onIdleChanged(newPolicy, t.preciseNow())) {
+        if (idleChanged && e != null && t != null && sync(e).onIdleChanged(newPolicy, t.preciseNow())) {
             t.schedule(e);
         }
     }
@@ -233,8 +241,8 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
                 return;
             }
             if (peerProbesProveLife || !prober.isPeerProbe(msg)) {
-                e.touch(t.stamp());
-                if (e.probesOut() != 0) {
+                lastRx = t.stamp();
+                if (probing) {
                     acknowledged(e, ProbeAcked.UNKNOWN_RTT);
                 }
             }
@@ -251,7 +259,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
             super.exceptionCaught(ctx, cause);
             return;
         }
-        HealthState before = e.state();
+        HealthState before = sync(e).state();
         if (!e.onKernelVerdict(kernelVerdict)) {
             super.exceptionCaught(ctx, cause);
             return;
@@ -277,7 +285,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
         if (kernelVerdict == null) {
             return;
         }
-        HealthState before = e.state();
+        HealthState before = sync(e).state();
         if (e.onKernelVerdict(kernelVerdict)) {
             t.cancel(e);
             report(ctx, e, before, kernelVerdict, t.preciseNow(), 0, cause);
@@ -309,6 +317,8 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
         Entry e = new Entry(this);
         entry = e;
         e.activate(policy, t.preciseNow());
+        lastRx = e.lastRx();
+        probing = false;
         t.schedule(e);
         stateChanged(HealthState.CLOSED, HealthState.ACTIVE);
     }
@@ -384,7 +394,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
                 }
             }
         }
-        HealthState before = e.state();
+        HealthState before = sync(e).state();
         TickAction action = e.onTick(policy, now, pending, mark, ch.isWritable(), inputShutdown, outputShutdown);
         switch (action) {
             case REARM:
@@ -392,6 +402,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
                 break;
             case PROBE:
                 t.schedule(e);
+                probing = true;
                 probe(c, t, e, before);
                 break;
             case DEAD:
@@ -430,15 +441,18 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
         long id = prober.replyId(reply);
         ReferenceCountUtil.release(reply);
         long now = t.preciseNow();
+        sync(e);
         boolean fromThisEpisode = e.probesOut() != 0 && id != Prober.NO_ID
                 && id - (e.lastRx() + policy.idleNanos()) >= 0 && now - id >= 0;
-        e.touch(t.stamp());
+        lastRx = t.stamp();
+        e.touch(lastRx);
         if (e.probesOut() != 0) {
             acknowledged(e, fromThisEpisode ? now - id : ProbeAcked.UNKNOWN_RTT);
         }
     }
 
     private void acknowledged(Entry e, long rttNanos) {
+        probing = false;
         int n = e.acknowledge();
         ChannelHandlerContext c = ctx;
         assert c != null;
@@ -451,11 +465,18 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
         }
     }
 
+    /** Hands the latest inbound stamp to the machine; call before asking the machine anything. */
+    private Entry sync(Entry e) {
+        e.touch(lastRx);
+        return e;
+    }
+
     /** Row 10 (and kernel verdicts): event, exception, one abortive close. */
     private void report(ChannelHandlerContext c, Entry e, HealthState before, DeathReason reason, long now,
                         long pending, @Nullable Throwable cause) {
         Channel ch = c.channel();
         KernelSample sample = inspector.sample(ch);
+        sync(e);
         Evidence evidence = new Evidence(now - e.lastRx(), e.probesOut(), pending,
                 pending == 0 ? 0 : now - e.lastWriteProgress(), sample != null ? sample : lastSample);
         PeerDead verdict = new PeerDead(reason, evidence);

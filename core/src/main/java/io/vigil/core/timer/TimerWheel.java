@@ -1,6 +1,8 @@
 package io.vigil.core.timer;
 
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.concurrent.Ticker;
 import io.netty.util.internal.logging.InternalLogger;
@@ -17,7 +19,16 @@ import org.jspecify.annotations.Nullable;
  * moved down when the wheel reaches its coarse slot, so it is visited at most four times and fires at the first
  * tick at or after its deadline: never early, at most one tick late. Expired entries are handled with a budget
  * ({@link TimerWheelConfig}); what exceeds it waits for the next tick, so a herd of 100k expiring channels never
- * stalls one loop iteration for more than the budget. Nothing is lost.
+ * stalls one loop iteration for more than the budget. Nothing is lost. Moving a coarse slot's entries down a level
+ * (a cascade) counts against the same time budget, so 1M channels armed together cannot stall a tick either.
+ *
+ * <p><b>Worst-case lateness.</b> With tick {@code T} (10 ms by default) an entry fires at the first tick at or after
+ * its deadline, so at most {@code T} late, while the loop runs its tick on time and no budget is exhausted. Under a
+ * herd, the work beyond a tick's budget waits for the following ticks, and so does every entry due behind it (ticks
+ * are processed in order): a herd of {@code N} entries due together finishes within {@code ceil(N / perTick)} ticks,
+ * where {@code perTick} is how many expiries (or cascade moves) fit in the budget ({@code maxExpiriesPerTick}, or
+ * fewer when {@code maxTickNanos} runs out first). Lateness added by the event loop itself (a tick task that runs
+ * late because the loop was busy) comes on top, as for any Netty scheduled task.
  *
  * <p>The wheel drives itself with one fixed-rate task on its event loop, only while it holds entries. Each tick
  * refreshes the cached clock ({@link #now()}, {@link #stamp()}). A wheel made with {@link #manual} has no task and
@@ -35,35 +46,52 @@ public final class TimerWheel implements HealthTimer {
     private static final int L0_SLOTS = 256;
     private static final int UPPER_SLOTS = 64;
     private static final int SLOT_COUNT = L0_SLOTS + (LEVELS - 1) * UPPER_SLOTS;
-    /** The slot index of entries taken out of a due slot and waiting to expire (possibly over several ticks). */
+    /** The list of entries taken out of a due slot and waiting to expire (possibly over several ticks). */
     private static final int EXPIRING = SLOT_COUNT;
+    /** The list of entries taken out of coarse slots and waiting to move down a level. */
+    private static final int CASCADING = SLOT_COUNT + 1;
+    /**
+     * An entry's {@code slot} field holds a code: for a coarse slot, its index ({@code 256 ..}); for level 0, this
+     * flag plus the low bits of the tick it is due at. Lists move to the expiring or cascading list in O(1), without
+     * touching their entries: a level-0 entry due at or before {@link #currentTick} is in the expiring list, a later
+     * one in its slot; a coarse entry is counted in its level until it is moved down.
+     */
+    private static final int L0_CODE = 1 << 30;
+    private static final int DUE_MASK = (1 << 29) - 1;
+    private static final int DUE_HALF = 1 << 28;
     /** Ticks per slot at each level, as a shift. */
     private static final int[] SHIFT = {0, 8, 14, 20};
     /** First slot index of each level. */
     private static final int[] BASE = {0, L0_SLOTS, L0_SLOTS + UPPER_SLOTS, L0_SLOTS + 2 * UPPER_SLOTS};
-    /** Expiries between two reads of the clock for the time budget. */
+    /** Work items (expiries or cascade moves) between two reads of the clock for the time budget. */
     private static final int TIME_CHECK_MASK = 15;
 
     private final @Nullable EventExecutor executor;
     private final Ticker ticker;
     private final long tickNanos;
+    /** {@code 1.0 / tickNanos}, for {@link #floorTicks}. */
+    private final double ticksPerNano;
     private final long stampMarginNanos;
     private final int maxExpiriesPerTick;
     private final long maxTickNanos;
     private final long origin;
     private final @Nullable Listener listener;
 
-    private final Sentinel[] heads = new Sentinel[SLOT_COUNT + 1];
+    private final Sentinel[] heads = new Sentinel[SLOT_COUNT + 2];
     /** Occupancy bitmap of level 0, one bit per slot. */
     private final long[] occupied = new long[L0_SLOTS / 64];
-    /** Entries per level; the last element counts the expiring list. */
-    private final int[] levelSize = new int[LEVELS + 1];
+    /** Entries per coarse level (index 1 ..), including those of a level waiting in the cascading list. */
+    private final int[] levelSize = new int[LEVELS];
     private int size;
 
-    /** The last tick processed (or being processed). */
+    /** The last tick processed (or, during a cascade, the tick before the one being processed). */
     private long currentTick;
-    /** True when the expiring list still holds due entries left over by the budget. */
+    /** The tick being processed: equal to {@link #currentTick} unless a cascade for it is unfinished. */
+    private long pendingTick;
+    /** True when the cascading or expiring list still holds entries left over by the budget. */
     private boolean carryOver;
+    /** Work items done in the current {@link #advance} call, for the time budget. */
+    private int work;
     private long now;
     private long stamp;
     private long expiredTotal;
@@ -71,6 +99,8 @@ public final class TimerWheel implements HealthTimer {
 
     private @Nullable ScheduledFuture<?> tickFuture;
     private final Runnable tickTask = this::tick;
+    /** Notices the loop cancelling the tick task (it is shutting down) and lets the wheel go. */
+    private final GenericFutureListener<Future<Object>> tickStopped = this::tickStopped;
 
     /**
      * Creates a wheel that drives itself on {@code executor}.
@@ -89,11 +119,12 @@ public final class TimerWheel implements HealthTimer {
         this.executor = executor;
         this.ticker = ticker;
         this.tickNanos = config.tickNanos();
+        this.ticksPerNano = 1.0 / tickNanos;
         this.stampMarginNanos = 2 * tickNanos;
         this.maxExpiriesPerTick = config.maxExpiriesPerTick();
         this.maxTickNanos = config.maxTickNanos();
         this.listener = listener;
-        for (int i = 0; i <= SLOT_COUNT; i++) {
+        for (int i = 0; i < heads.length; i++) {
             heads[i] = new Sentinel();
         }
         this.origin = ticker.nanoTime();
@@ -115,7 +146,7 @@ public final class TimerWheel implements HealthTimer {
     @Override
     public void schedule(TimerEntry entry) {
         assert executor == null || executor.inEventLoop();
-        if (size == 0 && executor != null) {
+        if (tickFuture == null && executor != null) {
             wake();
         }
         int slot = slotFor(entry.deadline);
@@ -233,10 +264,11 @@ public final class TimerWheel implements HealthTimer {
      */
     public int advance(long nowNanos) {
         refresh(nowNanos);
-        long target = Math.floorDiv(now - origin, tickNanos);
+        long target = floorTicks(now - origin);
+        work = 0;
         int expired = 0;
         if (carryOver) {
-            expired = expire(0, nowNanos);
+            expired = finishTick(0, nowNanos);
             if (carryOver) {
                 return expired;
             }
@@ -244,22 +276,24 @@ public final class TimerWheel implements HealthTimer {
         while (currentTick - target < 0) {
             if (size == 0) {
                 currentTick = target;
+                pendingTick = target;
                 break;
             }
             long next = nextEventfulTick();
             if (next - target > 0) {
                 currentTick = target;
+                pendingTick = target;
                 break;
             }
+            // Entries due at the tick itself must land in its level-0 slot, so cascades run one tick before it.
             currentTick = next - 1;
+            pendingTick = next;
             for (int level = LEVELS - 1; level >= 1; level--) {
                 if (levelSize[level] != 0 && (next & ((1L << SHIFT[level]) - 1)) == 0) {
-                    cascade(level, next);
+                    takeForCascade(level, next);
                 }
             }
-            currentTick = next;
-            takeDue(next);
-            expired = expire(expired, nowNanos);
+            expired = finishTick(expired, nowNanos);
             if (carryOver) {
                 break;
             }
@@ -267,10 +301,51 @@ public final class TimerWheel implements HealthTimer {
         return expired;
     }
 
+    /**
+     * Finishes {@link #pendingTick} within the budget: moves the cascading entries down, takes the tick's due slot
+     * and expires it. Sets {@link #carryOver} if the budget runs out first.
+     */
+    private int finishTick(int expiredSoFar, long startNanos) {
+        carryOver = false;
+        Sentinel cascading = heads[CASCADING];
+        while (cascading.next != cascading) {
+            if (overTime(startNanos)) {
+                carryOver = true;
+                carryOvers++;
+                return expiredSoFar;
+            }
+            TimerEntry entry = cascading.next;
+            assert entry != null;
+            unlink(entry);
+            link(entry, slotFor(entry.deadline));
+            work++;
+        }
+        if (currentTick != pendingTick) {
+            currentTick = pendingTick;
+            takeDue(currentTick);
+        }
+        return expire(expiredSoFar, startNanos);
+    }
+
+    /** True when this call has worked longer than the time budget; reads the clock every few work items. */
+    private boolean overTime(long startNanos) {
+        return (work & TIME_CHECK_MASK) == TIME_CHECK_MASK && ticker.nanoTime() - startNanos >= maxTickNanos;
+    }
+
     private void tick() {
         advance(ticker.nanoTime());
         if (size == 0) {
             sleep();
+        }
+    }
+
+    /** The tick task ended without {@link #sleep()}: its loop cancelled it while shutting down. */
+    private void tickStopped(Future<Object> future) {
+        if (future == tickFuture) {
+            tickFuture = null;
+            if (listener != null) {
+                listener.onIdle(this);
+            }
         }
     }
 
@@ -281,17 +356,24 @@ public final class TimerWheel implements HealthTimer {
         }
     }
 
-    /** Starts the tick task after the wheel was empty; catches the tick up without expiring anything. */
+    /**
+     * Starts the tick task. After the wheel was empty, first catches the tick up without expiring anything (an
+     * empty wheel has nothing to expire); a wheel whose task was cancelled by its loop keeps its entries as they are.
+     */
+    @SuppressWarnings("unchecked")
     private void wake() {
-        refresh(ticker.nanoTime());
-        currentTick = Math.max(currentTick, Math.floorDiv(now - origin, tickNanos));
-        carryOver = false;
-        if (tickFuture == null) {
-            assert executor != null;
-            tickFuture = executor.scheduleAtFixedRate(tickTask, tickNanos, tickNanos, TimeUnit.NANOSECONDS);
-            if (listener != null) {
-                listener.onTicking(this);
-            }
+        assert executor != null;
+        if (size == 0) {
+            refresh(ticker.nanoTime());
+            currentTick = Math.max(currentTick, floorTicks(now - origin));
+            pendingTick = currentTick;
+            carryOver = false;
+        }
+        ScheduledFuture<?> f = executor.scheduleAtFixedRate(tickTask, tickNanos, tickNanos, TimeUnit.NANOSECONDS);
+        tickFuture = f;
+        ((ScheduledFuture<Object>) f).addListener(tickStopped);
+        if (listener != null) {
+            listener.onTicking(this);
         }
     }
 
@@ -310,7 +392,7 @@ public final class TimerWheel implements HealthTimer {
     /** The next tick after {@link #currentTick} at which a level-0 slot is occupied or a level must cascade. */
     private long nextEventfulTick() {
         long next = Long.MAX_VALUE;
-        if (levelSize[0] != 0) {
+        if ((occupied[0] | occupied[1] | occupied[2] | occupied[3]) != 0) {
             next = currentTick + 1 + distanceToOccupied((int) ((currentTick + 1) & (L0_SLOTS - 1)));
         }
         for (int level = 1; level < LEVELS; level++) {
@@ -340,35 +422,38 @@ public final class TimerWheel implements HealthTimer {
     }
 
     /**
-     * Moves the level-0 slot of {@code tick} to the expiring list. From then on, an entry armed for 256 ticks later
-     * (the same slot) waits in the slot for the next rotation instead of expiring with this tick.
+     * Moves the level-0 slot of {@code tick} to the expiring list, in O(1). From then on, an entry armed for 256
+     * ticks later (the same slot) waits in the slot for the next rotation instead of expiring with this tick.
      */
     private void takeDue(long tick) {
         int slot = (int) (tick & (L0_SLOTS - 1));
-        Sentinel head = heads[slot];
+        if (moveAll(heads[slot], EXPIRING)) {
+            occupied[slot >>> 6] &= ~(1L << slot);
+        }
+    }
+
+    /**
+     * Appends the list at {@code head} to the special list {@code target} (expiring or cascading) in O(1), without
+     * touching its entries; leaves {@code head} empty.
+     *
+     * @return whether anything moved
+     */
+    private boolean moveAll(Sentinel head, int target) {
         TimerEntry first = head.next;
         if (first == head) {
-            return;
-        }
-        int n = 0;
-        for (TimerEntry e = first; e != head; e = e.next) {
-            assert e != null;
-            e.slot = EXPIRING;
-            n++;
+            return false;
         }
         TimerEntry last = head.prev;
-        Sentinel expiring = heads[EXPIRING];
-        TimerEntry tail = expiring.prev;
-        assert last != null && tail != null;
+        Sentinel list = heads[target];
+        TimerEntry tail = list.prev;
+        assert first != null && last != null && tail != null;
         tail.next = first;
         first.prev = tail;
-        last.next = expiring;
-        expiring.prev = last;
+        last.next = list;
+        list.prev = last;
         head.next = head;
         head.prev = head;
-        occupied[slot >>> 6] &= ~(1L << slot);
-        levelSize[0] -= n;
-        levelSize[LEVELS] += n;
+        return true;
     }
 
     /** Expires the expiring list within the budget; sets {@link #carryOver} if the budget runs out first. */
@@ -377,8 +462,7 @@ public final class TimerWheel implements HealthTimer {
         int expired = expiredSoFar;
         carryOver = false;
         while (head.next != head) {
-            if (expired >= maxExpiriesPerTick
-                    || (expired & TIME_CHECK_MASK) == TIME_CHECK_MASK && ticker.nanoTime() - startNanos >= maxTickNanos) {
+            if (expired >= maxExpiriesPerTick || overTime(startNanos)) {
                 carryOver = true;
                 carryOvers++;
                 break;
@@ -387,6 +471,7 @@ public final class TimerWheel implements HealthTimer {
             assert entry != null;
             unlink(entry);
             expired++;
+            work++;
             expiredTotal++;
             try {
                 entry.onTimerExpired(now);
@@ -397,30 +482,16 @@ public final class TimerWheel implements HealthTimer {
         return expired;
     }
 
-    /** Moves every entry of the level's slot for {@code tick} down to where it belongs now. */
-    private void cascade(int level, long tick) {
-        Sentinel head = heads[BASE[level] + (int) ((tick >> SHIFT[level]) & (UPPER_SLOTS - 1))];
-        TimerEntry entry = head.next;
-        if (entry == head) {
-            return;
-        }
-        head.prev.next = null;
-        head.next = head;
-        head.prev = head;
-        while (entry != null) {
-            TimerEntry next = entry.next;
-            entry.prev = null;
-            entry.next = null;
-            entry.slot = TimerEntry.UNLINKED;
-            levelSize[level]--;
-            size--;
-            link(entry, slotFor(entry.deadline));
-            entry = next;
-        }
+    /**
+     * Moves the level's slot for {@code tick} to the cascading list in O(1); {@link #finishTick} then moves each
+     * entry down to where it belongs, within the budget.
+     */
+    private void takeForCascade(int level, long tick) {
+        moveAll(heads[BASE[level] + (int) ((tick >> SHIFT[level]) & (UPPER_SLOTS - 1))], CASCADING);
     }
 
     /**
-     * The slot for a deadline. Placement is relative to the next tick to be processed, {@code currentTick + 1}: a
+     * The slot code for a deadline. Placement is relative to the next tick to be processed, {@code currentTick + 1}: a
      * passed deadline goes there, a deadline within 256 ticks to its level-0 slot, a later one to the coarsest
      * level's slot whose cascade is still ahead. During a cascade at tick t, {@code currentTick} is t - 1, so
      * entries due within t's block land in level 0, never back in the slot being cascaded; during expiry of tick t
@@ -429,14 +500,14 @@ public final class TimerWheel implements HealthTimer {
      */
     private int slotFor(long deadline) {
         long base = currentTick + 1;
-        long due = -Math.floorDiv(origin - deadline, tickNanos);
+        long due = -floorTicks(origin - deadline);
         long delta = due - base;
         if (delta < 0) {
             due = base;
             delta = 0;
         }
         if (delta < (1L << SHIFT[1])) {
-            return (int) (due & (L0_SLOTS - 1));
+            return L0_CODE | (int) (due & DUE_MASK);
         }
         for (int level = 1; level < LEVELS - 1; level++) {
             if (delta < (1L << SHIFT[level + 1])) {
@@ -451,20 +522,21 @@ public final class TimerWheel implements HealthTimer {
         return BASE[top] + (int) ((due >> SHIFT[top]) & (UPPER_SLOTS - 1));
     }
 
-    private void link(TimerEntry entry, int slot) {
-        Sentinel head = heads[slot];
+    private void link(TimerEntry entry, int code) {
+        int list = code >= L0_CODE ? code & (L0_SLOTS - 1) : code;
+        Sentinel head = heads[list];
         TimerEntry tail = head.prev;
+        assert tail != null;
         entry.prev = tail;
         entry.next = head;
         tail.next = entry;
         head.prev = entry;
-        entry.slot = slot;
+        entry.slot = code;
         size++;
-        if (slot < L0_SLOTS) {
-            levelSize[0]++;
-            occupied[slot >>> 6] |= 1L << slot;
+        if (code >= L0_CODE) {
+            occupied[list >>> 6] |= 1L << list;
         } else {
-            levelSize[levelOf(slot)]++;
+            levelSize[levelOf(code)]++;
         }
     }
 
@@ -476,22 +548,51 @@ public final class TimerWheel implements HealthTimer {
         next.prev = prev;
         entry.prev = null;
         entry.next = null;
-        int slot = entry.slot;
+        int code = entry.slot;
         entry.slot = TimerEntry.UNLINKED;
         size--;
-        if (slot < L0_SLOTS) {
-            levelSize[0]--;
-            if (heads[slot].next == heads[slot]) {
-                occupied[slot >>> 6] &= ~(1L << slot);
+        if (code >= L0_CODE) {
+            // Due after the current tick: it was in its slot, which may now be empty. Otherwise it was expiring.
+            if (((currentTick - code) & DUE_MASK) >= DUE_HALF) {
+                int list = code & (L0_SLOTS - 1);
+                if (heads[list].next == heads[list]) {
+                    occupied[list >>> 6] &= ~(1L << list);
+                }
             }
         } else {
-            levelSize[levelOf(slot)]--;
+            levelSize[levelOf(code)]--;
         }
     }
 
-    /** The level of an upper slot, or {@link #LEVELS} for the expiring list. */
-    private static int levelOf(int slot) {
-        return slot == EXPIRING ? LEVELS : 1 + ((slot - L0_SLOTS) >>> 6);
+    /** {@code Math.floorDiv(nanos, tickNanos)}, on the hot path of every arm, without a 64-bit division. */
+    private long floorTicks(long nanos) {
+        return floorDiv(nanos, tickNanos, ticksPerNano);
+    }
+
+    /**
+     * {@code Math.floorDiv(x, d)} for any {@code x} and {@code d >= 1_000_000}, from a floating-point estimate: the
+     * double product is within 0.01 of the true quotient (|x / d| < 2<sup>44</sup>, 53-bit mantissa), so its floor is
+     * off by at most one, which the exact remainder (computed in wrapping arithmetic, it is small) corrects.
+     *
+     * @param x the dividend
+     * @param d the divisor, at least 1 ms in nanoseconds
+     * @param inverse {@code 1.0 / d}
+     * @return the floor of the quotient
+     */
+    static long floorDiv(long x, long d, double inverse) {
+        long q = (long) Math.floor(x * inverse);
+        long r = x - q * d;
+        if (r < 0) {
+            q--;
+        } else if (r >= d) {
+            q++;
+        }
+        return q;
+    }
+
+    /** The level of a coarse slot code. */
+    private static int levelOf(int code) {
+        return 1 + ((code - L0_SLOTS) >>> 6);
     }
 
     @Override
@@ -513,7 +614,7 @@ public final class TimerWheel implements HealthTimer {
         void onTicking(TimerWheel wheel);
 
         /**
-         * The wheel is empty and stopped ticking.
+         * The wheel stopped ticking: it is empty, or its event loop cancelled the tick task while shutting down.
          *
          * @param wheel the wheel
          */

@@ -1,0 +1,72 @@
+package io.vigil.benchmarks;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Shared defaults of the suite, from PERFORMANCE.md: average time in ns, 2 forks, 5 × 1 s warm-up, 10 × 1 s
+ * measurement; Netty's leak detector off (as Netty's own microbenchmarks do); a large fixed heap so a million
+ * channels fit without resizing, with the parallel collector (short young pauses under the heap baselines' garbage).
+ * Run with {@code -prof gc} for the allocation figure ({@code gc.alloc.rate.norm}).
+ *
+ * <p>Subclasses cycle over their channels in a {@link #shuffled pre-shuffled order}, so cache misses at scale are
+ * measured rather than hidden behind one hot channel, and build all state in {@code @Setup(Level.Trial)}.
+ *
+ * <p><b>Thread safety:</b> one instance per benchmark thread ({@link Scope#Thread}).
+ *
+ * @since 0.1
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(value = 2, jvmArgsAppend = {
+        "-Xms12g", "-Xmx12g", "-XX:+UseParallelGC", "-XX:-UseAdaptiveSizePolicy", "-Xmn4g",
+        "-Dio.netty.leakDetection.level=disabled"})
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 10, time = 1)
+@State(Scope.Thread)
+public abstract class AbstractBenchmark {
+
+    /** Fixed seed: every run cycles in the same order. */
+    protected static final long SEED = 0x5EED_CAFEL;
+
+    /**
+     * Returns 0 .. n-1 in a random order (fixed seed).
+     *
+     * @param n how many
+     * @return a permutation
+     */
+    protected static int[] shuffled(int n) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        SplittableRandom random = new SplittableRandom(SEED);
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
+
+    /**
+     * Fails the trial: a benchmark whose wiring swallowed the traffic or whose timers never fired measures nothing.
+     *
+     * @param ok the condition
+     * @param what what was expected, with the numbers
+     */
+    protected static void check(boolean ok, String what) {
+        if (!ok) {
+            throw new IllegalStateException("benchmark setup check failed: " + what);
+        }
+    }
+}

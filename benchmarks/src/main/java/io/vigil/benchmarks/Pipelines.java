@@ -1,0 +1,229 @@
+package io.vigil.benchmarks;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.ManualIoEventLoop;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.local.LocalIoHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Ticker;
+import io.vigil.core.event.PeerIdle;
+import io.vigil.core.event.ProbeAcked;
+import io.vigil.core.handler.KeepAliveHandler;
+import io.vigil.core.policy.KeepAlivePolicy;
+import io.vigil.core.probe.HeartbeatFrame;
+import io.vigil.core.probe.HeartbeatProber;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Pipelines for the Netty-facing benchmarks: many {@link EmbeddedChannel}s, each
+ * {@code head → Sink → [idle handler] → Consumer → tail}, where the idle handler (if any) is added with
+ * {@code pipeline.addLast(sharedLoop, handler)} so that every channel's timers live on one event loop: one heap for
+ * {@code IdleStateHandler}, one wheel for Vigil, as at scale in production.
+ *
+ * <p><b>Thread safety:</b> everything here runs on the benchmark thread, which owns the shared loop.
+ *
+ * @since 0.1
+ */
+public final class Pipelines {
+
+    /** The inbound and outbound message: a plain object, not reference counted, never copied. */
+    public static final Object MSG = new Object() {
+        @Override
+        public String toString() {
+            return "msg";
+        }
+    };
+
+    /** Idle time of the handlers under test in the read and write benchmarks: nothing fires while measuring. */
+    public static final Duration IDLE = Duration.ofSeconds(60);
+
+    private Pipelines() {
+    }
+
+    /**
+     * Creates an event loop owned by the calling thread, driven by hand with {@code runNow()}.
+     *
+     * @param ticker its clock
+     * @return the loop
+     */
+    public static ManualIoEventLoop sharedLoop(Ticker ticker) {
+        return new ManualIoEventLoop(null, Thread.currentThread(), LocalIoHandler.newFactory(), ticker);
+    }
+
+    /**
+     * Returns the handler factory for an {@code impl} parameter.
+     *
+     * @param impl {@code bare} (none), {@code hop} (a handler that only passes reads on: the floor of any handler
+     *        on the read path), {@code ish} (IdleStateHandler, reader idle), {@code ish-writer},
+     *        {@code ish-all} (reader, writer and all idle), {@code vigil} (KeepAliveHandler)
+     * @param idle the idle time
+     * @param interval Vigil's probe interval
+     * @return a factory, or null for {@code bare}
+     */
+    public static @Nullable Supplier<ChannelHandler> handler(String impl, Duration idle, Duration interval) {
+        long idleNanos = idle.toNanos();
+        switch (impl) {
+            case "bare":
+                return null;
+            case "hop":
+                return Hop::new;
+            case "ish":
+                return () -> new IdleStateHandler(idleNanos, 0, 0, TimeUnit.NANOSECONDS);
+            case "ish-writer":
+                return () -> new IdleStateHandler(0, idleNanos, 0, TimeUnit.NANOSECONDS);
+            case "ish-all":
+                return () -> new IdleStateHandler(idleNanos, idleNanos, idleNanos, TimeUnit.NANOSECONDS);
+            case "vigil":
+                KeepAlivePolicy policy = KeepAlivePolicy.builder().idle(idle).interval(interval).probes(3).build();
+                return () -> new KeepAliveHandler(policy, HeartbeatProber.INSTANCE);
+            default:
+                throw new IllegalArgumentException("impl = " + impl + " is unknown");
+        }
+    }
+
+    /**
+     * Builds {@code n} active channels.
+     *
+     * @param n how many
+     * @param ticker the channels' clock
+     * @param sharedLoop the loop the idle handlers run on
+     * @param handler the idle handler factory, or null for none
+     * @param sink the outbound sink (shared)
+     * @param consumer the inbound consumer (shared)
+     * @param extra another handler per channel, added after the idle handler (may be null)
+     * @return the pipelines
+     */
+    // addLast(executor, ...) is deprecated in Netty 4.2, but it is how many channels share one loop's timers here.
+    @SuppressWarnings("deprecation")
+    public static ChannelPipeline[] build(int n, Ticker ticker, ManualIoEventLoop sharedLoop,
+                                          @Nullable Supplier<ChannelHandler> handler, Sink sink, Consumer consumer,
+                                          @Nullable Supplier<ChannelHandler> extra) {
+        ChannelPipeline[] pipelines = new ChannelPipeline[n];
+        for (int i = 0; i < n; i++) {
+            EmbeddedChannel ch = EmbeddedChannel.builder().ticker(ticker).handlers(sink).build();
+            ChannelPipeline p = ch.pipeline();
+            if (handler != null) {
+                p.addLast(sharedLoop, "idle", handler.get());
+            }
+            if (extra != null) {
+                p.addLast(sharedLoop, "extra", extra.get());
+            }
+            p.addLast("consumer", consumer);
+            pipelines[i] = p;
+        }
+        return pipelines;
+    }
+
+    /**
+     * Runs the shared loop until {@code done} holds, at most {@code maxRuns} times.
+     *
+     * @param loop the loop
+     * @param done the condition
+     * @param maxRuns the bound
+     * @return how many runs it took
+     */
+    public static int runUntil(ManualIoEventLoop loop, java.util.function.BooleanSupplier done, int maxRuns) {
+        int runs = 0;
+        while (!done.getAsBoolean()) {
+            if (runs++ == maxRuns) {
+                throw new IllegalStateException("the loop did not get there in " + maxRuns + " runs");
+            }
+            loop.runNow();
+        }
+        return runs;
+    }
+
+    /** A handler that passes every read on and does nothing else: what one more hop in the pipeline costs. */
+    public static final class Hop extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    /** The outbound end, next to the head: completes every write's promise and drops it; counts writes and pings. */
+    @ChannelHandler.Sharable
+    public static final class Sink extends ChannelOutboundHandlerAdapter {
+        /** Writes seen. */
+        public long writes;
+        /** Heartbeat pings seen. */
+        public long pings;
+        /** The id of the latest ping. */
+        public long lastPingId;
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            writes++;
+            if (msg instanceof HeartbeatFrame) {
+                HeartbeatFrame frame = (HeartbeatFrame) msg;
+                if (frame.isPing()) {
+                    pings++;
+                    lastPingId = frame.id();
+                }
+            }
+            ReferenceCountUtil.release(msg);
+            promise.trySuccess();
+        }
+
+        @Override
+        public void flush(ChannelHandlerContext ctx) {
+            // Nothing reaches the head: the sink took every write.
+        }
+    }
+
+    /** The inbound end, before the tail: counts reads and idle events, passes nothing on. */
+    @ChannelHandler.Sharable
+    public static final class Consumer extends ChannelInboundHandlerAdapter {
+        /** Messages read. */
+        public long reads;
+        /** Idle events seen: {@link IdleStateEvent}s and {@link PeerIdle}s. */
+        public long idle;
+        /** {@link ProbeAcked} events seen. */
+        public long acks;
+        /** Exceptions seen. */
+        public long errors;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            reads++;
+            ReferenceCountUtil.release(msg);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            // The end of the line.
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof IdleStateEvent || evt instanceof PeerIdle) {
+                idle++;
+            } else if (evt instanceof ProbeAcked) {
+                acks++;
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            errors++;
+        }
+
+        /** Sets every count back to zero. */
+        public void reset() {
+            reads = 0;
+            idle = 0;
+            acks = 0;
+            errors = 0;
+        }
+    }
+}

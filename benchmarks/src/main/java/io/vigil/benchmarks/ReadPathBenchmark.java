@@ -1,0 +1,81 @@
+package io.vigil.benchmarks;
+
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ManualIoEventLoop;
+import io.netty.util.concurrent.MockTicker;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Setup;
+
+/**
+ * One read batch (one {@code channelRead} and one {@code channelReadComplete}) on the next of {@code channels}
+ * channels, in a shuffled order. Overhead = impl − bare, from the same run: {@code ish} is IdleStateHandler with
+ * reader idle (one clock read per batch), {@code ish-all} with all three timers, {@code vigil} is KeepAliveHandler
+ * (one store of the loop's cached time per message); {@code hop} is a handler that only passes reads on, the floor
+ * that any handler on the read path pays.
+ *
+ * @since 0.1
+ */
+public class ReadPathBenchmark extends AbstractBenchmark {
+
+    /** The handler under test. */
+    @Param({"bare", "hop", "ish", "ish-all", "vigil"})
+    public String impl;
+
+    /** How many channels to cycle over. */
+    @Param({"1000", "100000", "1000000"})
+    public int channels;
+
+    /** In creation order, so a copying collector cannot lay them out in the cycling order. */
+    private ChannelPipeline[] pipelines;
+    private int[] order;
+    private int next;
+
+    /** Builds the channels and checks that the handler sees the reads and that its timers fire. */
+    @Setup(Level.Trial)
+    public void setup() {
+        MockTicker ticker = BenchTicker.create();
+        ManualIoEventLoop loop = Pipelines.sharedLoop(ticker);
+        Pipelines.Sink sink = new Pipelines.Sink();
+        Pipelines.Consumer consumer = new Pipelines.Consumer();
+        ChannelPipeline[] pipelines = Pipelines.build(channels, ticker, loop,
+                Pipelines.handler(impl, Pipelines.IDLE, Duration.ofSeconds(10)), sink, consumer, null);
+        for (ChannelPipeline p : pipelines) {
+            p.fireChannelRead(Pipelines.MSG).fireChannelReadComplete();
+        }
+        check(consumer.reads == channels, "every read reached the consumer: " + consumer.reads + " of " + channels);
+        if (!"bare".equals(impl) && !"hop".equals(impl)) {
+            // ish-all fires reader, writer and all-idle events.
+            long events = "ish-all".equals(impl) ? 3L * channels : channels;
+            ticker.advance(Pipelines.IDLE.toSeconds() + 1, TimeUnit.SECONDS);
+            Pipelines.runUntil(loop, () -> consumer.idle >= events, 100_000);
+            check(consumer.idle == events, "idle events of every channel: " + consumer.idle + " of " + events);
+            for (ChannelPipeline p : pipelines) {
+                p.fireChannelRead(Pipelines.MSG).fireChannelReadComplete();
+            }
+            if ("vigil".equals(impl)) {
+                check(consumer.acks == channels, "every probe acknowledged by a read: " + consumer.acks);
+                check(sink.pings == channels, "one probe per channel: " + sink.pings);
+            }
+        }
+        check(consumer.errors == 0, "no exceptions: " + consumer.errors);
+        consumer.reset();
+        this.pipelines = pipelines;
+        order = shuffled(channels);
+        next = 0;
+    }
+
+    /** One read batch of one message on the next channel. */
+    @Benchmark
+    public void readBatch() {
+        ChannelPipeline p = pipelines[order[next]];
+        if (++next == order.length) {
+            next = 0;
+        }
+        p.fireChannelRead(Pipelines.MSG);
+        p.fireChannelReadComplete();
+    }
+}

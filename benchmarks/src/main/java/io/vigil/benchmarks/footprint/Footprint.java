@@ -1,0 +1,194 @@
+package io.vigil.benchmarks.footprint;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ManualIoEventLoop;
+import io.netty.util.concurrent.MockTicker;
+import io.netty.util.concurrent.Ticker;
+import io.vigil.benchmarks.Pipelines;
+import io.vigil.core.handler.KeepAliveHandler;
+import io.vigil.core.timer.TimerWheels;
+import java.lang.reflect.Field;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.openjdk.jol.info.ClassLayout;
+
+/**
+ * Bytes per channel, measured on live objects. Vigil's per-channel health and timer state is the one object the
+ * wheel holds: its size comes from JOL on the live instance (the running VM's own layout: compressed oops,
+ * alignment). What a handler adds in all (its context, the handler, its timers, its share of the heap or wheel) is
+ * the retained heap after a full collection with the handler added to {@code n} live channels minus before, divided
+ * by {@code n}. (JOL's graph walk cannot be used for the totals: from a pipeline it reaches the loop's thread and the
+ * whole VM, including lambdas whose fields it cannot read.)
+ *
+ * <p><b>Thread safety:</b> call from one thread; it owns the loops it makes.
+ *
+ * @since 0.1
+ */
+public final class Footprint {
+
+    private static final String[] IMPLS = {"noop", "ish", "ish-all", "vigil"};
+
+    /**
+     * The baseline: a handler that does nothing, added the same way. Adding any handler with its own executor costs
+     * a context and, once per pipeline, a small map of child executors; that is not the idle handler's doing.
+     */
+    @io.netty.channel.ChannelHandler.Sharable
+    static final class Noop extends io.netty.channel.ChannelInboundHandlerAdapter {
+    }
+
+    private Footprint() {
+    }
+
+    /** What was measured. */
+    public static final class Result {
+        private final int channels;
+        private final Map<String, Long> totals;
+        private final long stateBytes;
+        private final long handlerBytes;
+        private final long contextBytes;
+
+        Result(int channels, Map<String, Long> totals, long stateBytes, long handlerBytes, long contextBytes) {
+            this.channels = channels;
+            this.totals = totals;
+            this.stateBytes = stateBytes;
+            this.handlerBytes = handlerBytes;
+            this.contextBytes = contextBytes;
+        }
+
+        /**
+         * Returns the bytes a handler adds per channel.
+         *
+         * @param impl {@code ish}, {@code ish-all} or {@code vigil}
+         * @return bytes
+         */
+        public double perChannel(String impl) {
+            return (double) (totals.get(impl) - totals.get("noop")) / channels;
+        }
+
+        /**
+         * Returns the size of Vigil's per-channel health and timer state object.
+         *
+         * @return bytes
+         */
+        public long vigilStateBytes() {
+            return stateBytes;
+        }
+
+        /**
+         * Returns the size of the KeepAliveHandler object itself.
+         *
+         * @return bytes
+         */
+        public long vigilHandlerBytes() {
+            return handlerBytes;
+        }
+
+        /**
+         * Returns the figures as a Markdown table.
+         *
+         * @return the table
+         */
+        public String table() {
+            StringBuilder sb = new StringBuilder();
+            sb.append(channels).append(" channels. State: JOL instance size on this VM. \"All it adds\": retained "
+                    + "heap after a full GC with the handler added to the live channels minus before, ÷ channels, "
+                    + "minus the same for a no-op handler added the same way (").append(
+                    String.format(Locale.ROOT, "%.1f", (double) totals.get("noop") / channels)).append(" B: its "
+                    + "context and the pipeline's map of child executors, which the shared-loop set-up costs any "
+                    + "handler): the handler, its timers and its share of the loop's heap or wheel.\n\n"
+                    + "| what | bytes per channel |\n|---|---|\n");
+            sb.append(String.format(Locale.ROOT, "| Vigil health + timer state (the wheel entry) | %d |%n",
+                    stateBytes));
+            sb.append(String.format(Locale.ROOT, "| Vigil, all it adds (handler %d, state %d, wheel share; its "
+                    + "context, %d, is in the baseline) | %.1f |%n", handlerBytes, stateBytes, contextBytes,
+                    perChannel("vigil")));
+            sb.append(String.format(Locale.ROOT, "| ISH reader idle, all it adds | %.1f |%n", perChannel("ish")));
+            sb.append(String.format(Locale.ROOT, "| ISH reader + writer + all idle, all it adds | %.1f |%n",
+                    perChannel("ish-all")));
+            return sb.toString();
+        }
+    }
+
+    /**
+     * Measures.
+     *
+     * @param channels how many channels per configuration
+     * @return the figures
+     */
+    public static Result measure(int channels) {
+        Map<String, Long> totals = new LinkedHashMap<>();
+        long state = 0;
+        long handler = 0;
+        long context = 0;
+        Noop noop = new Noop();
+        for (String impl : IMPLS) {
+            MockTicker ticker = Ticker.newMockTicker();
+            ManualIoEventLoop loop = Pipelines.sharedLoop(ticker);
+            Supplier<ChannelHandler> factory = "noop".equals(impl) ? () -> noop
+                    : Pipelines.handler(impl, Duration.ofSeconds(60), Duration.ofSeconds(10));
+            ChannelPipeline[] pipelines = Pipelines.build(channels, ticker, loop, null,
+                    new Pipelines.Sink(), new Pipelines.Consumer(), null);
+            if (factory == null) {
+                throw new IllegalStateException(impl);
+            }
+            long before = retained();
+            for (ChannelPipeline p : pipelines) {
+                addIdle(p, loop, factory.get());
+            }
+            Object wheel = "vigil".equals(impl) ? TimerWheels.forExecutor(loop) : null;
+            long after = retained();
+            totals.put(impl, after - before);
+            if ("vigil".equals(impl)) {
+                KeepAliveHandler h = (KeepAliveHandler) pipelines[0].get("idle");
+                state = ClassLayout.parseInstance(entryOf(h)).instanceSize();
+                handler = ClassLayout.parseInstance(h).instanceSize();
+                context = ClassLayout.parseInstance(pipelines[0].context("idle")).instanceSize();
+            }
+            java.lang.ref.Reference.reachabilityFence(wheel);
+            java.lang.ref.Reference.reachabilityFence(pipelines);
+            // Closing disarms every timer (the registry lets the wheel go); the loop owns no thread and is dropped.
+            for (ChannelPipeline p : pipelines) {
+                p.channel().close();
+            }
+            loop.runNow();
+        }
+        return new Result(channels, totals, state, handler, context);
+    }
+
+    // addLast(executor, ...) is deprecated in Netty 4.2; it is how the channels share one loop's timers.
+    @SuppressWarnings("deprecation")
+    private static void addIdle(ChannelPipeline p, ManualIoEventLoop loop, ChannelHandler handler) {
+        p.addBefore(loop, "consumer", "idle", handler);
+    }
+
+    /** Heap in use after full collections (stable to a few KB on an idle heap). */
+    private static long retained() {
+        java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
+        }
+        return used;
+    }
+
+    /** The handler's private state object: what the wheel holds for the channel. */
+    private static Object entryOf(KeepAliveHandler handler) {
+        try {
+            Field f = KeepAliveHandler.class.getDeclaredField("entry");
+            f.setAccessible(true);
+            @Nullable Object entry = f.get(handler);
+            if (entry == null) {
+                throw new IllegalStateException("the handler has no state: is the channel active?");
+            }
+            return entry;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("KeepAliveHandler.entry not found", e);
+        }
+    }
+}
