@@ -14,7 +14,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Ticker;
 import io.vigil.core.event.PeerIdle;
-import io.vigil.core.event.ProbeAcked;
+import io.vigil.core.event.PeerAlive;
 import io.vigil.core.handler.KeepAliveHandler;
 import io.vigil.core.policy.KeepAlivePolicy;
 import io.vigil.core.probe.HeartbeatFrame;
@@ -188,7 +188,7 @@ public final class Pipelines {
         public long reads;
         /** Idle events seen: {@link IdleStateEvent}s and {@link PeerIdle}s. */
         public long idle;
-        /** {@link ProbeAcked} events seen. */
+        /** {@link PeerAlive} events seen. */
         public long acks;
         /** Exceptions seen. */
         public long errors;
@@ -208,7 +208,7 @@ public final class Pipelines {
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof IdleStateEvent || evt instanceof PeerIdle) {
                 idle++;
-            } else if (evt instanceof ProbeAcked) {
+            } else if (evt instanceof PeerAlive) {
                 acks++;
             }
         }

@@ -4,7 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.epoll.EpollTcpInfo;
 import io.netty.util.concurrent.FastThreadLocal;
-import io.vigil.core.event.KernelSample;
+import io.vigil.core.kernel.KernelSample;
 
 /**
  * The kernel's view of an {@link EpollSocketChannel}: {@code TCP_INFO} through

@@ -5,7 +5,7 @@ import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.channel.uring.IoUringTcpInfo;
 import io.netty.util.concurrent.FastThreadLocal;
-import io.vigil.core.event.KernelSample;
+import io.vigil.core.kernel.KernelSample;
 import io.vigil.core.socket.KernelInspector;
 import io.vigil.core.socket.KernelOptionAccess;
 

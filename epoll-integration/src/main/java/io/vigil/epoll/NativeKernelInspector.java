@@ -3,7 +3,7 @@ package io.vigil.epoll;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
 import io.vigil.core.event.DeathReason;
-import io.vigil.core.event.KernelSample;
+import io.vigil.core.kernel.KernelSample;
 import io.vigil.core.socket.KernelInspector;
 import org.jspecify.annotations.Nullable;
 

@@ -4,7 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.vigil.core.socket.KernelInspector;
-import io.vigil.core.socket.KernelInspectorProvider;
+import io.vigil.core.socket.KernelAccessProvider;
 import io.vigil.core.socket.KernelOptionAccess;
 import org.jspecify.annotations.Nullable;
 
@@ -13,14 +13,14 @@ import org.jspecify.annotations.Nullable;
  * {@code IoUringSocketChannel} it offers a {@link KernelInspector} ({@code TCP_INFO} samples, kernel verdicts) and
  * a {@link KernelOptionAccess} (the transport's own {@code EpollChannelOption} or {@code IoUringChannelOption}
  * constants: Netty ignores one transport's constants on the other with only a log line). Registered in
- * {@code META-INF/services/io.vigil.core.socket.KernelInspectorProvider}; io_uring is served only when its classes
+ * {@code META-INF/services/io.vigil.core.socket.KernelAccessProvider}; io_uring is served only when its classes
  * are on the class path.
  *
  * <p><b>Thread safety:</b> stateless; thread-safe.
  *
  * @since 0.1
  */
-public final class NativeKernelProvider implements KernelInspectorProvider {
+public final class NativeKernelProvider implements KernelAccessProvider {
 
     private static final KernelOptionAccess EPOLL_OPTIONS = KernelOptionAccess.of("epoll",
             EpollChannelOption.TCP_KEEPIDLE, EpollChannelOption.TCP_KEEPINTVL, EpollChannelOption.TCP_KEEPCNT,

@@ -22,9 +22,9 @@ import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.ReferenceCountUtil;
-import io.vigil.core.event.KernelSample;
+import io.vigil.core.kernel.KernelSample;
 import io.vigil.core.socket.KernelInspector;
-import io.vigil.core.socket.KernelInspectors;
+import io.vigil.core.socket.KernelAccess;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -103,7 +103,7 @@ class KernelInspectorTest {
             client.writeAndFlush(Unpooled.wrappedBuffer(new byte[1000]));
             echoed.get(5, TimeUnit.SECONDS);
 
-            KernelInspector inspector = KernelInspectors.forChannel(client);
+            KernelInspector inspector = KernelAccess.inspector(client);
             assertThat(inspector).hasToString(inspectorName);
             long[] allocated = client.eventLoop().submit(() -> {
                 for (int i = 0; i < SAMPLES; i++) {

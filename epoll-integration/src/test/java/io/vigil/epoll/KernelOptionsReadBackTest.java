@@ -1,5 +1,6 @@
 package io.vigil.epoll;
 
+import io.vigil.core.VigilPipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -32,16 +33,16 @@ import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.vigil.core.event.KernelOptionsApplied;
-import io.vigil.core.event.KernelSample;
+import io.vigil.core.kernel.KernelSample;
 import io.vigil.core.metrics.HealthRecorder;
 import io.vigil.core.metrics.HealthSubject;
 import io.vigil.core.policy.KeepAlivePolicy;
 import io.vigil.core.policy.KernelRounding;
-import io.vigil.core.socket.KernelInspectors;
-import io.vigil.core.socket.KernelOption;
+import io.vigil.core.socket.KernelAccess;
+import io.vigil.core.kernel.KernelOption;
 import io.vigil.core.socket.KernelOptionsException;
-import io.vigil.core.socket.KernelOptionsReport;
-import io.vigil.core.socket.OptionOutcome;
+import io.vigil.core.kernel.KernelOptionsReport;
+import io.vigil.core.kernel.OptionOutcome;
 import io.vigil.core.socket.SocketKeepAlive;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -135,10 +136,10 @@ class KernelOptionsReadBackTest {
             assertSocketHolds(t, pair.child, SERVER);
             assertThat(recorded.reports).containsEntry(HealthSubject.CLIENT, pair.clientReport)
                     .containsEntry(HealthSubject.SERVER, pair.childReport);
-            assertThat(pair.client.pipeline().get(SocketKeepAlive.HANDLER_NAME)).as("removed after reporting")
+            assertThat(pair.client.pipeline().get(VigilPipeline.SOCKET_KEEPALIVE)).as("removed after reporting")
                     .isNull();
             if (t != Transport.NIO) {
-                KernelSample s = KernelInspectors.forChannel(pair.client).sample(pair.client);
+                KernelSample s = KernelAccess.inspector(pair.client).sample(pair.client);
                 assertThat(s).as("TCP_INFO through the %s inspector", t.label).isNotNull();
                 assertThat(s.state()).as("ESTABLISHED").isEqualTo(1);
             }
@@ -264,7 +265,7 @@ class KernelOptionsReadBackTest {
                 .hasMessage("idle = 1500 ms cannot be applied to the kernel: TCP_KEEPIDLE takes whole seconds"
                         + " (1 .. 32767 s); use whole seconds or KernelRounding.ROUND_UP (-> 2 s)");
         assertThatThrownBy(() -> SocketKeepAlive.of(CLIENT.toBuilder().userTimeout(Duration.ofNanos(1_500_000))
-                .build())).hasMessageContaining("userTimeout = 1500 us cannot be applied to the kernel:"
+                .build())).hasMessageContaining("userTimeout = 1.5 ms cannot be applied to the kernel:"
                         + " TCP_USER_TIMEOUT takes whole milliseconds");
         assertThat(sockets).as("sockets created").hasValue(0);
         assertThat(b.config().handler()).as("bootstrap untouched").isInstanceOf(ChannelInboundHandlerAdapter.class);

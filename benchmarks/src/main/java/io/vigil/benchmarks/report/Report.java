@@ -429,7 +429,7 @@ public final class Report {
             row(summary, "ProbeCycleBenchmark", caseName, fmt(ish.score() / n) + " ns, " + bytes(ib),
                     fmt(vigil.score() / n) + " ns, " + bytes(vb), fmt(ish.score() / vigil.score()) + "×",
                     "0 B per cycle beyond the probe message (48 B)", pass, pass ? ""
-                            : bytes(Math.max(0, beyond)) + " beyond: the `ProbeAcked` event (24 B) carries the "
+                            : bytes(Math.max(0, beyond)) + " beyond: the `PeerAlive` event (24 B) carries the "
                             + "measured round-trip time, so it is made per acknowledgement");
         }
         details.append("\nNo ratio target is set for this row. Where Vigil's cycle is slower, the cause is what it does "

@@ -1,5 +1,7 @@
 package io.vigil.core.event;
 
+import io.vigil.core.policy.DurationFormat;
+import io.vigil.core.kernel.KernelSample;
 import io.vigil.core.policy.KeepAlivePolicy;
 import java.io.IOException;
 import java.util.Objects;
@@ -44,14 +46,8 @@ public final class DeadPeerException extends IOException {
         return this;
     }
 
-    /**
-     * States a verdict as measured value against limit, with units.
-     *
-     * @param verdict the verdict
-     * @param policy the policy in force
-     * @return one line of text
-     */
-    public static String describe(PeerDead verdict, KeepAlivePolicy policy) {
+    /** States a verdict as measured value against limit, with units. */
+    static String describe(PeerDead verdict, KeepAlivePolicy policy) {
         Evidence e = verdict.evidence();
         String silent = ms(e.sinceLastInboundNanos());
         String limit = ms(policy.silentPeerVerdict().toNanos());
@@ -83,19 +79,12 @@ public final class DeadPeerException extends IOException {
         if (k == null) {
             return "; no TCP_INFO sample";
         }
-        return ": " + k.probes() + " keepalive probes unanswered, last ACK " + k.lastAckReceivedMillis()
-                + " ms ago, " + k.unacked() + " segments unacked, " + k.retransmits() + " retransmits (limit "
+        return ": " + k.probes() + " keepalive probes unanswered, last ACK " + ms(k.lastAckReceivedMillis() * 1_000_000L)
+                + " ago, " + k.unacked() + " segments unacked, " + k.retransmits() + " retransmits (limit "
                 + limit + " after the last segment)";
     }
 
-    /** Milliseconds with up to three decimals, and the unit. */
-    static String ms(long nanos) {
-        long whole = nanos / 1_000_000L;
-        long frac = Math.abs(nanos % 1_000_000L) / 1000L;
-        if (frac == 0) {
-            return whole + " ms";
-        }
-        String f = String.format(java.util.Locale.ROOT, "%03d", frac).replaceAll("0+$", "");
-        return (nanos < 0 && whole == 0 ? "-" : "") + whole + "." + f + " ms";
+    private static String ms(long nanos) {
+        return DurationFormat.formatNanos(nanos);
     }
 }

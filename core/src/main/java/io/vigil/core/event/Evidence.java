@@ -1,5 +1,6 @@
 package io.vigil.core.event;
 
+import io.vigil.core.kernel.KernelSample;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
@@ -25,15 +26,5 @@ public record Evidence(long sinceLastInboundNanos, int probesOut, long pendingBy
      */
     public Duration sinceLastInbound() {
         return Duration.ofNanos(sinceLastInboundNanos);
-    }
-
-    /**
-     * Returns this evidence with a kernel sample attached.
-     *
-     * @param sample the sample, or null
-     * @return new evidence
-     */
-    public Evidence withKernel(@Nullable KernelSample sample) {
-        return new Evidence(sinceLastInboundNanos, probesOut, pendingBytes, sinceWriteProgressNanos, sample);
     }
 }

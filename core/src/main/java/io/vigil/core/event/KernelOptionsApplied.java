@@ -1,6 +1,6 @@
 package io.vigil.core.event;
 
-import io.vigil.core.socket.KernelOptionsReport;
+import io.vigil.core.kernel.KernelOptionsReport;
 import java.util.Objects;
 
 /**

@@ -1,5 +1,6 @@
 package io.vigil.core.handler;
 
+import io.vigil.core.VigilPipeline;
 import io.netty.channel.ChannelPipeline;
 import io.vigil.core.metrics.HealthRecorder;
 import io.vigil.core.policy.KeepAlivePolicy;

@@ -7,26 +7,18 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The userspace mirror of Linux's {@code tcp_keepalive_timer}: one connection's health state and the rules that
- * move it, with no Netty types, no clock of its own and no allocation.
+ * move it, with no Netty types, no clock of its own and no allocation. The machine is the one owner of that state:
+ * the time of the last inbound message, the probes outstanding, write progress, the state and the verdict's reason.
+ * The rules are the rows of the transition table in the {@linkplain io.vigil.core.machine package documentation}.
  *
- * <p>The caller feeds it events and the current time; on each timer tick it hands in a snapshot of the channel
- * and gets back one {@link TickAction}. The rules, evaluated in this order on a tick (rows of the table in
- * KEEPALIVE-SPEC.md):
- * <ol>
- *   <li value="6">input or output shut down: stop probing ({@link HealthState#SUSPENDED});</li>
- *   <li value="7">writes pending or the channel not writable, with write progress within the user timeout:
- *       re-arm at {@code now + idle}, no probe (it would queue behind the data);</li>
- *   <li value="8">writes pending with no progress for the user timeout: dead, {@link DeathReason#WRITE_STALLED};</li>
- *   <li value="9">{@code elapsed = now - lastRx < idle}: re-arm at {@code lastRx + idle};</li>
- *   <li value="10">{@code uto > 0 && elapsed >= uto && probesOut > 0}, or {@code uto == 0 && probesOut >= probes}:
- *       dead, {@link DeathReason#PROBES_UNANSWERED} (or {@link DeathReason#USER_TIMEOUT} when the user timeout cut
- *       probing short of the probe count);</li>
- *   <li value="11">otherwise: send a probe, {@code probesOut++} at once, re-arm {@code interval} after the tick's
- *       deadline (after {@code now} if the tick came more than an interval late).</li>
- * </ol>
- * Any inbound message stamps {@code lastRx} ({@link #touch}) and resets the probe count ({@link #acknowledge}),
- * without touching the timer. With the last inbound message at t = 0 and a silent peer, probes go out at
- * {@code idle + k × interval} and the verdict comes at {@link KeepAlivePolicy#silentPeerVerdict()}.
+ * <p>The caller feeds it events and the current time. The read path may keep the stamp of the latest inbound
+ * message itself (it touches its own object anyway) and pass it in: every method that reads the time of the last
+ * inbound message takes that stamp as its {@code latestInbound} argument, and the machine keeps the later of it
+ * and what it already knew. On each timer tick the caller hands in a snapshot of the channel and gets back one
+ * {@link TickAction}; a verdict's action carries its reason.
+ *
+ * <p>Every state change is reported to {@link #onTransition(HealthState, HealthState)} as it happens, so a caller
+ * that counts connections per state stays exact on every path (probing, suspension, verdict, close).
  *
  * <p>The machine is itself the {@link TimerEntry} its timer holds, so one object per channel carries all health
  * and timer state. It writes {@link #deadline()}; the caller passes it to the timer.
@@ -37,40 +29,33 @@ import org.jspecify.annotations.Nullable;
  */
 public abstract class HealthStateMachine extends TimerEntry {
 
-    /**
-     * The progress mark that means "nothing pending". A caller's real marks must differ from it; see
-     * {@link #progressMark(int)}.
-     */
-    public static final int NO_BACKLOG = Integer.MIN_VALUE;
-
     private static final HealthState[] STATES = HealthState.values();
     private static final DeathReason[] REASONS = DeathReason.values();
     private static final byte NO_REASON = -1;
 
     private long lastRx;
     private long lastWriteProgress;
-    private int progressMark = NO_BACKLOG;
+    private int progressMark;
     private int probesOut;
     private byte state = (byte) HealthState.CLOSED.ordinal();
     private byte reason = NO_REASON;
+    private boolean backlog;
 
     /** Creates a machine that is not yet active. */
     protected HealthStateMachine() {
     }
 
     /**
-     * Turns an outbound-buffer fingerprint into a progress mark that never equals {@link #NO_BACKLOG}.
+     * Called on every state change the machine makes, as it makes it, on the caller's thread.
      *
-     * @param fingerprint any value that changes when pending writes make progress
-     * @return the mark
+     * @param from the state before
+     * @param to the state after, never equal to {@code from}
      */
-    public static int progressMark(int fingerprint) {
-        return fingerprint == NO_BACKLOG ? NO_BACKLOG + 1 : fingerprint;
-    }
+    protected abstract void onTransition(HealthState from, HealthState to);
 
     /**
-     * Row 1: the channel became active (or the handler was added to an active channel). Stamps {@code lastRx},
-     * arms at {@code now + idle}.
+     * Row 1: the channel became active (or the handler was added to an active channel). The last inbound time
+     * becomes {@code now}; arms at {@code now + idle}.
      *
      * @param policy the policy in force
      * @param now the current time, nanoseconds
@@ -78,35 +63,45 @@ public abstract class HealthStateMachine extends TimerEntry {
     public final void activate(KeepAlivePolicy policy, long now) {
         lastRx = now;
         lastWriteProgress = now;
-        progressMark = NO_BACKLOG;
+        backlog = false;
         probesOut = 0;
         reason = NO_REASON;
-        state = (byte) HealthState.ACTIVE.ordinal();
         deadline = now + policy.idleNanos();
+        moveTo(HealthState.ACTIVE);
     }
 
     /**
-     * Row 3, first half: inbound traffic was seen. One store; the timer is not touched. Call {@link #acknowledge()}
-     * next if {@link #probesOut()} is not zero.
+     * Row 3: inbound traffic arrived. The peer is alive: the probe count goes back to zero and, if it was being
+     * probed, the machine returns to {@link HealthState#ACTIVE}. The timer is not touched.
      *
-     * @param stamp the arrival time (the timer's {@code stamp()}), nanoseconds
+     * @param stamp the arrival time (an upper bound of it), nanoseconds
+     * @return how many probes were outstanding while {@link HealthState#PROBING} (the probing episode this message
+     *         ended), otherwise 0
      */
-    public final void touch(long stamp) {
-        lastRx = stamp;
-    }
-
-    /**
-     * Row 3, second half: the peer proved alive, so the probe count goes back to zero.
-     *
-     * @return how many probes were outstanding
-     */
-    public final int acknowledge() {
+    public final int onInbound(long stamp) {
+        observeInbound(stamp);
         int n = probesOut;
         probesOut = 0;
-        if (state == HealthState.PROBING.ordinal()) {
-            state = (byte) HealthState.ACTIVE.ordinal();
+        if (n == 0 || state != HealthState.PROBING.ordinal()) {
+            return 0;
         }
+        moveTo(HealthState.ACTIVE);
         return n;
+    }
+
+    /**
+     * Tells the round-trip time of a probe reply, without changing anything: known when the reply's id is the send
+     * time of a probe of the current probing episode (sent at or after {@code lastRx + idle}, and not in the
+     * future). Ask before {@link #onInbound(long)} hands the reply's stamp in.
+     *
+     * @param policy the policy in force
+     * @param id the reply's id: the send time of the probe it answers, nanoseconds
+     * @param now the current time, nanoseconds
+     * @return the round-trip time in nanoseconds, or -1 when the reply does not answer a probe of this episode
+     */
+    public final long replyRoundTrip(KeepAlivePolicy policy, long id, long now) {
+        boolean ofThisEpisode = probesOut != 0 && id - (lastRx + policy.idleNanos()) >= 0 && now - id >= 0;
+        return ofThisEpisode ? now - id : -1;
     }
 
     /**
@@ -114,30 +109,33 @@ public abstract class HealthStateMachine extends TimerEntry {
      *
      * @param policy the policy in force (changes of interval, probes and user timeout apply here)
      * @param now the timer's time at this tick, nanoseconds
+     * @param latestInbound the stamp of the latest inbound message the caller saw, nanoseconds
      * @param pendingBytes flushed bytes waiting in the outbound buffer
-     * @param progressMark a {@linkplain #progressMark(int) fingerprint} of the outbound buffer that changes when
-     *        pending writes make progress; ignored when nothing is pending
+     * @param progressFingerprint any value that changes when pending writes make progress; ignored when nothing is
+     *        pending
      * @param writable whether the channel is writable
      * @param inputShutdown whether the input side is shut down
      * @param outputShutdown whether the output side is shut down
      * @return the action; on {@link TickAction#REARM} and {@link TickAction#PROBE} the new {@link #deadline()}
      */
-    public final TickAction onTick(KeepAlivePolicy policy, long now, long pendingBytes, int progressMark,
-                                   boolean writable, boolean inputShutdown, boolean outputShutdown) {
-        if (state != HealthState.ACTIVE.ordinal() && state != HealthState.PROBING.ordinal()) {
+    public final TickAction onTick(KeepAlivePolicy policy, long now, long latestInbound, long pendingBytes,
+                                   int progressFingerprint, boolean writable, boolean inputShutdown,
+                                   boolean outputShutdown) {
+        if (!isArmedState()) {
             return TickAction.NONE;
         }
+        observeInbound(latestInbound);
         // Row 6: half-closed.
         if (inputShutdown || outputShutdown) {
-            state = (byte) HealthState.SUSPENDED.ordinal();
+            moveTo(HealthState.SUSPENDED);
             return TickAction.SUSPEND;
         }
         long userTimeout = policy.userTimeoutNanos();
         // Rows 7 and 8: busy.
         if (pendingBytes > 0 || !writable) {
-            int mark = progressMark(progressMark);
-            if (this.progressMark == NO_BACKLOG || this.progressMark != mark) {
-                this.progressMark = mark;
+            if (!backlog || progressMark != progressFingerprint) {
+                backlog = true;
+                progressMark = progressFingerprint;
                 lastWriteProgress = now;
             }
             if (userTimeout > 0 && now - lastWriteProgress >= userTimeout) {
@@ -146,7 +144,7 @@ public abstract class HealthStateMachine extends TimerEntry {
             deadline = now + policy.idleNanos();
             return TickAction.REARM;
         }
-        this.progressMark = NO_BACKLOG;
+        backlog = false;
         lastWriteProgress = now;
         // Row 9: heard from within idle.
         long elapsed = now - lastRx;
@@ -161,10 +159,10 @@ public abstract class HealthStateMachine extends TimerEntry {
         }
         // Row 11: probe.
         probesOut++;
-        state = (byte) HealthState.PROBING.ordinal();
         long interval = policy.intervalNanos();
         long base = now - deadline < interval ? deadline : now;
         deadline = base + interval;
+        moveTo(HealthState.PROBING);
         return TickAction.PROBE;
     }
 
@@ -174,12 +172,14 @@ public abstract class HealthStateMachine extends TimerEntry {
      *
      * @param policy the new policy
      * @param now the current time, nanoseconds
+     * @param latestInbound the stamp of the latest inbound message the caller saw, nanoseconds
      * @return true if the deadline changed and the caller must re-arm the timer
      */
-    public final boolean onIdleChanged(KeepAlivePolicy policy, long now) {
-        if (state != HealthState.ACTIVE.ordinal() && state != HealthState.PROBING.ordinal()) {
+    public final boolean onIdleChanged(KeepAlivePolicy policy, long now, long latestInbound) {
+        if (!isArmedState()) {
             return false;
         }
+        observeInbound(latestInbound);
         long remaining = policy.idleNanos() - (now - lastRx);
         deadline = now + Math.max(0, remaining);
         return true;
@@ -189,26 +189,47 @@ public abstract class HealthStateMachine extends TimerEntry {
      * The kernel declared the peer dead (its error surfaced on the socket). The caller cancels the timer.
      *
      * @param why a {@code KERNEL_*} reason
+     * @param latestInbound the stamp of the latest inbound message the caller saw, nanoseconds
      * @return true if the machine was live (active, probing or suspended) and is now dead; false if it was
      *         already dead or closed
      */
-    public final boolean onKernelVerdict(DeathReason why) {
+    public final boolean onKernelVerdict(DeathReason why, long latestInbound) {
         if (state == HealthState.DEAD.ordinal() || state == HealthState.CLOSED.ordinal()) {
             return false;
         }
+        observeInbound(latestInbound);
         die(why);
         return true;
     }
 
     /** Row 2: the channel closed or the handler was removed. The caller cancels the timer. */
     public final void close() {
-        state = (byte) HealthState.CLOSED.ordinal();
+        moveTo(HealthState.CLOSED);
+    }
+
+    private boolean isArmedState() {
+        return state == HealthState.ACTIVE.ordinal() || state == HealthState.PROBING.ordinal();
+    }
+
+    /** Keeps the later of the known last arrival and the caller's latest stamp (wrap-safe). */
+    private void observeInbound(long stamp) {
+        if (stamp - lastRx > 0) {
+            lastRx = stamp;
+        }
     }
 
     private TickAction die(DeathReason why) {
-        state = (byte) HealthState.DEAD.ordinal();
         reason = (byte) why.ordinal();
-        return TickAction.DEAD;
+        moveTo(HealthState.DEAD);
+        return why.isKernel() ? TickAction.NONE : TickAction.deadFor(why);
+    }
+
+    private void moveTo(HealthState to) {
+        HealthState from = STATES[state];
+        if (from != to) {
+            state = (byte) to.ordinal();
+            onTransition(from, to);
+        }
     }
 
     /**
@@ -223,14 +244,14 @@ public abstract class HealthStateMachine extends TimerEntry {
     /**
      * Returns why the peer was declared dead.
      *
-     * @return the reason, or null unless the state is {@link HealthState#DEAD}
+     * @return the reason, or null unless the peer was declared dead
      */
     public final @Nullable DeathReason deathReason() {
         return reason == NO_REASON ? null : REASONS[reason];
     }
 
     /**
-     * Returns the time of the last inbound message (or of activation).
+     * Returns the time of the last inbound message the machine was told of (or of activation).
      *
      * @return nanoseconds
      */

@@ -1,26 +1,25 @@
 package io.vigil.core.metrics;
 
-import io.vigil.core.event.KernelSample;
+import io.vigil.core.kernel.KernelSample;
 import io.vigil.core.event.PeerDead;
 import io.vigil.core.machine.HealthState;
-import io.vigil.core.socket.KernelOptionsReport;
-import java.lang.reflect.UndeclaredThrowableException;
+import io.vigil.core.kernel.KernelOptionsReport;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Hands every call to several recorders, in order: metrics and flight-recorder events from one handler.
  *
  * <pre>{@code
- * HealthRecorder recorder = CompositeHealthRecorder.of(micrometerRecorder, new JfrHealthRecorder());
+ * MicrometerHealthRecorder metrics = new MicrometerHealthRecorder();
+ * metrics.bindTo(registry);
+ * HealthRecorder recorder = CompositeHealthRecorder.of(metrics, JfrHealthRecorder.INSTANCE);
  * HeartbeatKeepAlive.install(ch.pipeline(), policy, recorder);
  * }</pre>
  *
- * <p>A recorder that throws does not keep the others from recording: every recorder is called, then the first
- * failure is rethrown (later ones attached as suppressed) for the caller to log, as the keepalive handler does.
+ * <p>Each recorder is called through a {@link GuardedHealthRecorder}, so one that throws is logged there and does not
+ * keep the others from recording; the composite itself never throws.
  *
  * <p><b>Thread safety:</b> immutable; as thread-safe as the recorders it holds.
  *
@@ -47,7 +46,9 @@ public final class CompositeHealthRecorder implements HealthRecorder {
         for (HealthRecorder r : recorders) {
             Objects.requireNonNull(r, "recorder");
             if (r instanceof CompositeHealthRecorder) {
-                flat.addAll(Arrays.asList(((CompositeHealthRecorder) r).recorders));
+                for (HealthRecorder guarded : ((CompositeHealthRecorder) r).recorders) {
+                    flat.add(((GuardedHealthRecorder) guarded).recorder());
+                }
             } else if (r != HealthRecorder.NOOP) {
                 flat.add(r);
             }
@@ -55,7 +56,15 @@ public final class CompositeHealthRecorder implements HealthRecorder {
         if (flat.isEmpty()) {
             return HealthRecorder.NOOP;
         }
-        return flat.size() == 1 ? flat.get(0) : new CompositeHealthRecorder(flat.toArray(new HealthRecorder[0]));
+        if (flat.size() == 1) {
+            return flat.get(0);
+        }
+        HealthRecorder[] guarded = new HealthRecorder[flat.size()];
+        for (int i = 0; i < guarded.length; i++) {
+            HealthRecorder r = flat.get(i);
+            guarded[i] = r instanceof GuardedHealthRecorder ? r : GuardedHealthRecorder.of(r);
+        }
+        return new CompositeHealthRecorder(guarded);
     }
 
     /**
@@ -64,7 +73,11 @@ public final class CompositeHealthRecorder implements HealthRecorder {
      * @return a copy, in call order
      */
     public List<HealthRecorder> recorders() {
-        return List.of(recorders);
+        List<HealthRecorder> list = new ArrayList<>(recorders.length);
+        for (HealthRecorder r : recorders) {
+            list.add(((GuardedHealthRecorder) r).recorder());
+        }
+        return List.copyOf(list);
     }
 
     /** True if any of the recorders wants the peer's address. */
@@ -80,107 +93,48 @@ public final class CompositeHealthRecorder implements HealthRecorder {
 
     @Override
     public void probeSent(HealthSubject subject, int probe) {
-        Throwable failure = null;
         for (HealthRecorder r : recorders) {
-            try {
-                r.probeSent(subject, probe);
-            } catch (Throwable t) {
-                failure = keep(failure, t);
-            }
+            r.probeSent(subject, probe);
         }
-        rethrow(failure);
     }
 
     @Override
-    public void probeAcked(HealthSubject subject, int probes, long rttNanos) {
-        Throwable failure = null;
+    public void peerAlive(HealthSubject subject, int probes, long rttNanos) {
         for (HealthRecorder r : recorders) {
-            try {
-                r.probeAcked(subject, probes, rttNanos);
-            } catch (Throwable t) {
-                failure = keep(failure, t);
-            }
+            r.peerAlive(subject, probes, rttNanos);
         }
-        rethrow(failure);
     }
 
     @Override
     public void peerDead(HealthSubject subject, PeerDead verdict) {
-        Throwable failure = null;
         for (HealthRecorder r : recorders) {
-            try {
-                r.peerDead(subject, verdict);
-            } catch (Throwable t) {
-                failure = keep(failure, t);
-            }
+            r.peerDead(subject, verdict);
         }
-        rethrow(failure);
     }
 
     @Override
     public void stateChanged(HealthSubject subject, HealthState from, HealthState to) {
-        Throwable failure = null;
         for (HealthRecorder r : recorders) {
-            try {
-                r.stateChanged(subject, from, to);
-            } catch (Throwable t) {
-                failure = keep(failure, t);
-            }
+            r.stateChanged(subject, from, to);
         }
-        rethrow(failure);
     }
 
     @Override
     public void kernelOptions(HealthSubject subject, KernelOptionsReport report) {
-        Throwable failure = null;
         for (HealthRecorder r : recorders) {
-            try {
-                r.kernelOptions(subject, report);
-            } catch (Throwable t) {
-                failure = keep(failure, t);
-            }
+            r.kernelOptions(subject, report);
         }
-        rethrow(failure);
     }
 
     @Override
     public void kernelSample(HealthSubject subject, KernelSample sample) {
-        Throwable failure = null;
         for (HealthRecorder r : recorders) {
-            try {
-                r.kernelSample(subject, sample);
-            } catch (Throwable t) {
-                failure = keep(failure, t);
-            }
+            r.kernelSample(subject, sample);
         }
-        rethrow(failure);
-    }
-
-    private static Throwable keep(@Nullable Throwable first, Throwable next) {
-        if (first == null) {
-            return next;
-        }
-        if (first != next) {
-            first.addSuppressed(next);
-        }
-        return first;
-    }
-
-    private static void rethrow(@Nullable Throwable failure) {
-        if (failure == null) {
-            return;
-        }
-        if (failure instanceof RuntimeException) {
-            throw (RuntimeException) failure;
-        }
-        if (failure instanceof Error) {
-            throw (Error) failure;
-        }
-        throw new UndeclaredThrowableException(failure);
     }
 
     @Override
     public String toString() {
-        return "CompositeHealthRecorder" + Arrays.toString(recorders);
+        return "CompositeHealthRecorder" + recorders();
     }
 }

@@ -1,9 +1,9 @@
 package io.vigil.core.metrics;
 
-import io.vigil.core.event.KernelSample;
+import io.vigil.core.kernel.KernelSample;
 import io.vigil.core.event.PeerDead;
 import io.vigil.core.machine.HealthState;
-import io.vigil.core.socket.KernelOptionsReport;
+import io.vigil.core.kernel.KernelOptionsReport;
 
 /**
  * Receives what the health layer does, for metrics and tracing. Called on the channel's event loop, per probe,
@@ -54,7 +54,7 @@ public interface HealthRecorder {
      * @param probes how many probes were outstanding
      * @param rttNanos the answered probe's round-trip time, nanoseconds, or -1 if unknown
      */
-    default void probeAcked(HealthSubject subject, int probes, long rttNanos) {
+    default void peerAlive(HealthSubject subject, int probes, long rttNanos) {
     }
 
     /**

@@ -1,9 +1,5 @@
 package io.vigil.core.metrics;
 
-import io.netty.channel.Channel;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -52,64 +48,17 @@ public record HealthSubject(String transport, String side, String protocol, Stri
     }
 
     /**
-     * Returns the interned subject for a channel, without the peer's address.
+     * Returns the shared subject for these tags, without a peer address: subjects of a kind are interned, so every
+     * channel of that kind shares one and a recorder can key on it.
      *
-     * @param channel the channel
+     * @param transport the transport
+     * @param side {@link #CLIENT} or {@link #SERVER}
      * @param protocol the probing protocol
      * @return the shared instance
      */
-    public static HealthSubject of(Channel channel, String protocol) {
-        HealthSubject s = new HealthSubject(transportOf(channel), channel.parent() == null ? CLIENT : SERVER, protocol);
+    public static HealthSubject intern(String transport, String side, String protocol) {
+        HealthSubject s = new HealthSubject(transport, side, protocol);
         HealthSubject existing = INTERNED.putIfAbsent(s, s);
         return existing == null ? s : existing;
-    }
-
-    /**
-     * Returns the subject for a channel, with the peer's host address if asked for. A subject with an address is
-     * not interned (there may be any number of peers); equal ones still compare equal.
-     *
-     * @param channel the channel, connected
-     * @param protocol the probing protocol
-     * @param withRemoteAddress whether to include the peer's host address
-     * @return the subject
-     */
-    public static HealthSubject of(Channel channel, String protocol, boolean withRemoteAddress) {
-        if (!withRemoteAddress) {
-            return of(channel, protocol);
-        }
-        SocketAddress remote = channel.remoteAddress();
-        String host = remote instanceof InetSocketAddress && ((InetSocketAddress) remote).getAddress() != null
-                ? ((InetSocketAddress) remote).getAddress().getHostAddress() : String.valueOf(remote);
-        return new HealthSubject(transportOf(channel), channel.parent() == null ? CLIENT : SERVER, protocol, host);
-    }
-
-    /**
-     * Names a channel's transport from its class: {@code EpollSocketChannel} is {@code "epoll"},
-     * {@code IoUringSocketChannel} {@code "io_uring"}, and so on.
-     *
-     * @param channel the channel
-     * @return a short lowercase name
-     */
-    public static String transportOf(Channel channel) {
-        String name = channel.getClass().getSimpleName();
-        if (name.startsWith("Epoll")) {
-            return "epoll";
-        }
-        if (name.startsWith("IoUring")) {
-            return "io_uring";
-        }
-        if (name.startsWith("Nio")) {
-            return "nio";
-        }
-        if (name.startsWith("KQueue")) {
-            return "kqueue";
-        }
-        if (name.startsWith("Local")) {
-            return "local";
-        }
-        if (name.startsWith("Embedded")) {
-            return "embedded";
-        }
-        return name.toLowerCase(Locale.ROOT);
     }
 }

@@ -1,7 +1,7 @@
 package io.vigil.core.metrics;
 
 import io.vigil.core.event.Evidence;
-import io.vigil.core.event.KernelSample;
+import io.vigil.core.kernel.KernelSample;
 import io.vigil.core.event.PeerDead;
 import jdk.jfr.Category;
 import jdk.jfr.DataAmount;
@@ -16,7 +16,7 @@ import jdk.jfr.Timespan;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Records probes and verdicts as JDK Flight Recorder events: {@value #PROBE_SENT}, {@value #PROBE_ACKED} and
+ * Records probes and verdicts as JDK Flight Recorder events: {@value #PROBE_SENT}, {@value #PEER_ALIVE} and
  * {@value #PEER_DEAD}, the last with the verdict's evidence (silence, probes, pending bytes and the kernel's
  * {@code TCP_INFO} sample where there is one). The events are enabled by default in any recording:
  *
@@ -38,7 +38,7 @@ public final class JfrHealthRecorder implements HealthRecorder {
     /** The name of the event for a probe sent. */
     public static final String PROBE_SENT = "io.vigil.ProbeSent";
     /** The name of the event for a peer that proved alive while probed. */
-    public static final String PROBE_ACKED = "io.vigil.ProbeAcked";
+    public static final String PEER_ALIVE = "io.vigil.PeerAlive";
     /** The name of the event for a dead-peer verdict. */
     public static final String PEER_DEAD = "io.vigil.PeerDead";
 
@@ -49,7 +49,7 @@ public final class JfrHealthRecorder implements HealthRecorder {
     }
 
     private static final Gate PROBE_SENT_GATE = new Gate(ProbeSentEvent.class);
-    private static final Gate PROBE_ACKED_GATE = new Gate(ProbeAckedEvent.class);
+    private static final Gate PEER_ALIVE_GATE = new Gate(PeerAliveEvent.class);
     private static final Gate PEER_DEAD_GATE = new Gate(PeerDeadEvent.class);
 
     @Override
@@ -67,11 +67,11 @@ public final class JfrHealthRecorder implements HealthRecorder {
     }
 
     @Override
-    public void probeAcked(HealthSubject subject, int probes, long rttNanos) {
-        if (!PROBE_ACKED_GATE.isOpen()) {
+    public void peerAlive(HealthSubject subject, int probes, long rttNanos) {
+        if (!PEER_ALIVE_GATE.isOpen()) {
             return;
         }
-        ProbeAckedEvent event = new ProbeAckedEvent();
+        PeerAliveEvent event = new PeerAliveEvent();
         if (!event.shouldCommit()) {
             return;
         }
@@ -177,12 +177,12 @@ public final class JfrHealthRecorder implements HealthRecorder {
         int probe;
     }
 
-    @Name(PROBE_ACKED)
-    @Label("Probe Acked")
+    @Name(PEER_ALIVE)
+    @Label("Peer Alive")
     @Description("A probed peer proved alive")
     @Category({"Vigil", "Keepalive"})
     @StackTrace(false)
-    static final class ProbeAckedEvent extends SubjectEvent {
+    static final class PeerAliveEvent extends SubjectEvent {
         @Label("Probes")
         @Description("Probes outstanding when the peer proved alive")
         int probes;

@@ -10,13 +10,13 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.vigil.core.event.DeathReason;
 import io.vigil.core.event.Evidence;
-import io.vigil.core.event.KernelSample;
+import io.vigil.core.kernel.KernelSample;
 import io.vigil.core.event.PeerDead;
 import io.vigil.core.machine.HealthState;
 import io.vigil.core.metrics.VigilMeters.KeyNames;
-import io.vigil.core.socket.KernelOption;
-import io.vigil.core.socket.KernelOptionsReport;
-import io.vigil.core.socket.OptionOutcome;
+import io.vigil.core.kernel.KernelOption;
+import io.vigil.core.kernel.KernelOptionsReport;
+import io.vigil.core.kernel.OptionOutcome;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -163,10 +163,10 @@ public final class MicrometerHealthRecorder implements HealthRecorder, MeterBind
     }
 
     @Override
-    public void probeAcked(HealthSubject subject, int probes, long rttNanos) {
+    public void peerAlive(HealthSubject subject, int probes, long rttNanos) {
         for (RegistryMeters r : bound) {
             SubjectMeters m = r.meters(subject);
-            m.probesAcked.increment();
+            m.peerAlive.increment();
             if (rttNanos >= 0) {
                 m.rtt.record(rttNanos, TimeUnit.NANOSECONDS);
             }
@@ -276,7 +276,7 @@ public final class MicrometerHealthRecorder implements HealthRecorder, MeterBind
         private final MeterRegistry registry;
         private final Tags tags;
         final Counter probesSent;
-        final Counter probesAcked;
+        final Counter peerAlive;
         final Counter probesUnanswered;
         final Timer rtt;
         private final AtomicReferenceArray<Counter> verdicts = new AtomicReferenceArray<>(REASONS.length);
@@ -290,7 +290,7 @@ public final class MicrometerHealthRecorder implements HealthRecorder, MeterBind
             this.registry = registry;
             this.tags = tags;
             probesSent = counter(VigilMeters.PROBES_SENT, tags);
-            probesAcked = counter(VigilMeters.PROBES_ACKED, tags);
+            peerAlive = counter(VigilMeters.PEER_ALIVE, tags);
             probesUnanswered = counter(VigilMeters.PROBES_UNANSWERED, tags);
             rtt = Timer.builder(VigilMeters.PROBE_RTT.getName())
                     .description(VigilMeters.PROBE_RTT.description())

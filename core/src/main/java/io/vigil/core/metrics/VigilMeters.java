@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>As a Prometheus scrape shows them:
  * <ul>
- *   <li>{@code vigil_keepalive_probes_sent_total}, {@code vigil_keepalive_probes_acked_total},
+ *   <li>{@code vigil_keepalive_probes_sent_total}, {@code vigil_keepalive_peer_alive_total},
  *       {@code vigil_keepalive_probes_unanswered_total}, {@code vigil_keepalive_verdicts_total{reason}},
  *       {@code vigil_kernel_options_total{option,outcome}}: counters;</li>
  *   <li>{@code vigil_keepalive_rtt_seconds_bucket{le}} with {@code _count}, {@code _sum} and {@code _max}: a
@@ -48,7 +48,7 @@ public enum VigilMeters implements MeterDocumentation {
      * Proofs of life while probes were outstanding: each ends one probing episode, however many probes it had. A
      * counter.
      */
-    PROBES_ACKED("vigil.keepalive.probes.acked", Meter.Type.COUNTER, null,
+    PEER_ALIVE("vigil.keepalive.peer.alive", Meter.Type.COUNTER, null,
             "Probing episodes ended by the peer proving alive"),
 
     /**
@@ -172,10 +172,10 @@ public enum VigilMeters implements MeterDocumentation {
         /** The {@link io.vigil.core.machine.HealthState}: {@code active}, {@code probing} or {@code suspended}. */
         STATE("state"),
 
-        /** The {@link io.vigil.core.socket.KernelOption#optionName()}, e.g. {@code TCP_KEEPIDLE}. */
+        /** The {@link io.vigil.core.kernel.KernelOption#optionName()}, e.g. {@code TCP_KEEPIDLE}. */
         OPTION("option"),
 
-        /** The {@link io.vigil.core.socket.OptionOutcome.Status} in lowercase, e.g. {@code unsupported}. */
+        /** The {@link io.vigil.core.kernel.OptionOutcome.Status} in lowercase, e.g. {@code unsupported}. */
         OUTCOME("outcome"),
 
         /**

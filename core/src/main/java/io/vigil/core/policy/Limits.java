@@ -34,23 +34,13 @@ final class Limits {
         return value.toNanos();
     }
 
-    /** Formats a duration in the largest unit that represents it exactly: s, ms, us or ns. */
+    /** Formats a duration: {@link DurationFormat#format(Duration)}. */
     static String format(Duration d) {
-        if (d.getNano() == 0) {
-            return d.getSeconds() + " s";
-        }
-        long nanos = d.toNanos();
-        if (nanos % NANOS_PER_MILLI == 0) {
-            return nanos / NANOS_PER_MILLI + " ms";
-        }
-        if (nanos % 1000 == 0) {
-            return nanos / 1000 + " us";
-        }
-        return nanos + " ns";
+        return DurationFormat.format(d);
     }
 
     static String formatNanos(long nanos) {
-        return format(Duration.ofNanos(nanos));
+        return DurationFormat.formatNanos(nanos);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.vigil.core.probe;
 
+import io.vigil.core.VigilPipeline;
 import io.netty.channel.CombinedChannelDuplexHandler;
 
 /**

@@ -1,5 +1,6 @@
 package io.vigil.core.probe;
 
+import io.vigil.core.VigilPipeline;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

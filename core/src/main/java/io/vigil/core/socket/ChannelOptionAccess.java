@@ -1,5 +1,7 @@
 package io.vigil.core.socket;
 
+import io.vigil.core.kernel.OptionOutcome;
+import io.vigil.core.kernel.KernelOption;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import java.util.Objects;

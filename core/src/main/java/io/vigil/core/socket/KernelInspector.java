@@ -2,12 +2,12 @@ package io.vigil.core.socket;
 
 import io.netty.channel.Channel;
 import io.vigil.core.event.DeathReason;
-import io.vigil.core.event.KernelSample;
+import io.vigil.core.kernel.KernelSample;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the kernel's view of one kind of socket. Implemented by the native transports (module
- * {@code vigil-epoll}) and found through {@link KernelInspectors}.
+ * {@code vigil-epoll}) and found through {@link KernelAccess}.
  *
  * <p><b>Thread safety:</b> called on the channel's event loop; implementations serve many channels and must be
  * thread-safe.

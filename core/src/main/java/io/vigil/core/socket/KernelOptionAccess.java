@@ -1,5 +1,7 @@
 package io.vigil.core.socket;
 
+import io.vigil.core.kernel.OptionOutcome;
+import io.vigil.core.kernel.KernelOption;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import org.jspecify.annotations.Nullable;
@@ -7,7 +9,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Sets and reads the kernel keepalive options on one transport's sockets, through that transport's own
  * {@link ChannelOption} constants (Netty ignores another transport's constants with only a log line).
- * {@link SocketKeepAlive} finds the access for a channel with {@link KernelInspectors#optionAccess(Channel)}.
+ * {@link SocketKeepAlive} finds the access for a channel with {@link KernelAccess#options(Channel)}.
  *
  * <p><b>Thread safety:</b> called on the channel's event loop; implementations serve many channels and must be
  * thread-safe.

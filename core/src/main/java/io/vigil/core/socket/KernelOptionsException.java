@@ -1,5 +1,7 @@
 package io.vigil.core.socket;
 
+import io.vigil.core.kernel.KernelOptionsReport;
+import io.vigil.core.kernel.OptionOutcome;
 import java.io.IOException;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;

@@ -1,5 +1,9 @@
 package io.vigil.core.socket;
 
+import io.vigil.core.VigilPipeline;
+import io.vigil.core.kernel.KernelOptionsReport;
+import io.vigil.core.kernel.OptionOutcome;
+import io.vigil.core.kernel.KernelOption;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -34,15 +38,15 @@ import java.util.Objects;
  * factory made: epoll and io_uring through the provider in {@code vigil-epoll}, NIO through
  * {@code jdk.net.ExtendedSocketOptions} (which has no {@code TCP_USER_TIMEOUT} on JDK 17: that option is reported
  * {@link OptionOutcome.Status#UNSUPPORTED}), any other transport {@code SO_KEEPALIVE} at most (see
- * {@link KernelInspectors#optionAccess(Channel)}). A client's options are set when its channel registers, before it
+ * {@link KernelAccess#options(Channel)}). A client's options are set when its channel registers, before it
  * connects; an accepted child's when it registers, right after the accept.
  *
  * <p>After connect or accept, every requested option is read back and the {@link KernelOptionsReport} is
  * published three ways: a {@link io.vigil.core.event.KernelOptionsApplied} user event through the pipeline, a
  * debug log line, and {@link HealthRecorder#kernelOptions}. By default an option that could not be applied is only
  * reported; in strict mode the channel then fails with a {@link KernelOptionsException} through
- * {@code exceptionCaught} and is closed. The handler that does this ({@value #HANDLER_NAME}) goes first in the
- * pipeline and removes itself once it has reported.
+ * {@code exceptionCaught} and is closed. The handler that does this ({@value VigilPipeline#SOCKET_KEEPALIVE}) goes
+ * first in the pipeline and removes itself once it has reported.
  *
  * <p><b>Thread safety:</b> immutable; one instance may configure any number of bootstraps.
  *
@@ -50,8 +54,6 @@ import java.util.Objects;
  */
 public final class SocketKeepAlive {
 
-    /** The name of the per-channel handler that sets, reads back and reports the options. */
-    public static final String HANDLER_NAME = "vigil.socketKeepAlive";
     /** The protocol tag of the kernel layer's {@link io.vigil.core.metrics.HealthSubject}. */
     public static final String PROTOCOL = "tcp";
 
@@ -127,7 +129,7 @@ public final class SocketKeepAlive {
     /**
      * Returns a new handler that sets the options on its channel, reads them back and reports them, for
      * pipelines built without {@link #configure(Bootstrap)}. Add it first, in the channel initializer, under
-     * {@value #HANDLER_NAME}; it removes itself after reporting.
+     * {@value io.vigil.core.VigilPipeline#SOCKET_KEEPALIVE}; it removes itself after reporting.
      *
      * @return a handler for one channel
      */
@@ -275,7 +277,7 @@ public final class SocketKeepAlive {
 
         @Override
         protected void initChannel(Channel ch) {
-            ch.pipeline().addLast(HANDLER_NAME, settings.newHandler()).addLast(handler);
+            ch.pipeline().addLast(VigilPipeline.SOCKET_KEEPALIVE, settings.newHandler()).addLast(handler);
         }
     }
 }

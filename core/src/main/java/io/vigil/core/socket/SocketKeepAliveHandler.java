@@ -1,5 +1,8 @@
 package io.vigil.core.socket;
 
+import io.vigil.core.kernel.KernelOptionsReport;
+import io.vigil.core.kernel.OptionOutcome;
+import io.vigil.core.kernel.KernelOption;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -75,7 +78,7 @@ final class SocketKeepAliveHandler extends ChannelInboundHandlerAdapter {
         if (access != null) {
             return;
         }
-        KernelOptionAccess a = KernelInspectors.optionAccess(ch);
+        KernelOptionAccess a = KernelAccess.options(ch);
         access = a;
         for (KernelOption option : SET_ORDER) {
             try {
@@ -105,7 +108,7 @@ final class SocketKeepAliveHandler extends ChannelInboundHandlerAdapter {
         KernelOptionsReport report = readBack(ch);
         logger.debug("{} kernel keepalive options: {} {}", ch, report.transport(), report.outcomes());
         try {
-            settings.recorder().kernelOptions(HealthSubject.of(ch, SocketKeepAlive.PROTOCOL), report);
+            settings.recorder().kernelOptions(Transport.subjectOf(ch, SocketKeepAlive.PROTOCOL, false), report);
         } catch (Throwable failure) {
             if (RECORDER_FAILURE_LOGGED.compareAndSet(false, true)) {
                 logger.warn("HealthRecorder {} threw on kernelOptions; the connection is not affected (further"

@@ -9,7 +9,7 @@ import io.vigil.core.event.DeadPeerException;
 import io.vigil.core.event.DeathReason;
 import io.vigil.core.event.PeerDead;
 import io.vigil.core.event.PeerIdle;
-import io.vigil.core.event.ProbeAcked;
+import io.vigil.core.event.PeerAlive;
 import io.vigil.core.event.ProbeSent;
 import io.vigil.core.machine.HealthState;
 import io.vigil.core.metrics.HealthRecorder;
@@ -128,8 +128,8 @@ class KeepAliveHandlerTest {
         DeadPeerException e = (DeadPeerException) caught.what();
         assertThat(e.verdict()).isSameAs(dead);
         assertThat(e.getStackTrace()).isEmpty();
-        assertThat(e.getMessage()).isEqualTo("peer dead: 3 probes unanswered, no inbound for 5000 ms >= limit 5000 ms"
-                + " (idle 2000 ms + 3 × interval 1000 ms, user timeout 5000 ms)");
+        assertThat(e.getMessage()).isEqualTo("peer dead: 3 probes unanswered, no inbound for 5 s >= limit 5 s"
+                + " (idle 2 s + 3 × interval 1 s, user timeout 5 s)");
         assertThat(channel.isOpen()).isFalse();
         assertThat(handler.state()).isEqualTo(HealthState.CLOSED);
         assertThat(handler.isTimerArmed()).isFalse();
@@ -168,7 +168,7 @@ class KeepAliveHandlerTest {
         channel.writeInbound(data);
         assertThat(events.messagesRead()).isEqualTo(1);
         assertThat(data.refCnt()).isZero(); // passed on unchanged to the end of the pipeline, which released it
-        assertThat(eventsAt(2_500 * MS)).containsExactly(new ProbeAcked(1, ProbeAcked.UNKNOWN_RTT));
+        assertThat(eventsAt(2_500 * MS)).containsExactly(new PeerAlive(1, PeerAlive.UNKNOWN_RTT));
         assertThat(handler.state()).isEqualTo(HealthState.ACTIVE);
         // The 3 s tick sees 0.48 s of silence (stamp 2.52 s) and re-arms at 2.52 + 2 = 4.52 s.
         advanceTo(6 * S);
@@ -184,12 +184,12 @@ class KeepAliveHandlerTest {
         advanceTo(2_050 * MS);
         channel.writeInbound(HeartbeatFrame.pong(2 * S));
         assertThat(events.messagesRead()).isZero();
-        assertThat(eventsAt(2_050 * MS)).containsExactly(new ProbeAcked(1, 50 * MS));
+        assertThat(eventsAt(2_050 * MS)).containsExactly(new PeerAlive(1, 50 * MS));
         // A reply with an id we never sent proves life but gives no round-trip time.
         advanceTo(4_070 * MS);
         assertThat(eventsAt(4_070 * MS)).containsExactly(PeerIdle.INSTANCE, ProbeSent.of(1));
         channel.writeInbound(HeartbeatFrame.pong(-77));
-        assertThat(eventsAt(4_070 * MS)).endsWith(new ProbeAcked(1, ProbeAcked.UNKNOWN_RTT));
+        assertThat(eventsAt(4_070 * MS)).endsWith(new PeerAlive(1, PeerAlive.UNKNOWN_RTT));
     }
 
     @Test
@@ -294,7 +294,7 @@ class KeepAliveHandlerTest {
         assertThat(dead.evidence().sinceWriteProgressNanos()).isEqualTo(6 * S);
         assertThat(events.exceptions()).singleElement().satisfies(t -> assertThat(
                 ((Throwable) t.what()).getMessage()).isEqualTo(
-                "peer dead: 100 bytes pending made no write progress for 6000 ms >= user timeout 5000 ms"));
+                "peer dead: 100 bytes pending made no write progress for 6 s >= user timeout 5 s"));
         assertThat(channel.isOpen()).isFalse();
     }
 
@@ -307,7 +307,7 @@ class KeepAliveHandlerTest {
         PeerDead dead = (PeerDead) eventsAt(5 * S).get(0);
         assertThat(dead.reason()).isEqualTo(DeathReason.USER_TIMEOUT);
         assertThat(((Throwable) events.exceptions().get(0).what()).getMessage())
-                .isEqualTo("peer dead: no inbound for 5000 ms >= user timeout 1000 ms, with 1 probe unanswered");
+                .isEqualTo("peer dead: no inbound for 5 s >= user timeout 1 s, with 1 probe unanswered");
     }
 
     @Test
@@ -337,7 +337,7 @@ class KeepAliveHandlerTest {
             }
 
             @Override
-            public void probeAcked(HealthSubject subject, int probes, long rttNanos) {
+            public void peerAlive(HealthSubject subject, int probes, long rttNanos) {
                 calls.add("acked " + probes + " " + rttNanos / MS);
             }
 

@@ -1,6 +1,5 @@
 package io.vigil.core.machine;
 
-import static io.vigil.core.machine.HealthStateMachine.NO_BACKLOG;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.core.event.DeathReason;
@@ -22,9 +21,18 @@ class HealthStateMachineTest {
 
     /** A machine not held by any timer: the test plays the timer. */
     static final class Machine extends HealthStateMachine {
+        final List<String> transitions = new ArrayList<>();
+
         @Override
         protected void onTimerExpired(long now) {
             throw new AssertionError("the test drives ticks itself");
+        }
+
+        @Override
+        protected void onTransition(HealthState from, HealthState to) {
+            assertThat(from).isNotEqualTo(to);
+            assertThat(state()).as("the state is already the new one").isEqualTo(to);
+            transitions.add(from + "->" + to);
         }
     }
 
@@ -54,22 +62,22 @@ class HealthStateMachineTest {
         for (int steps = 0; steps < 100_000; steps++) {
             long tick = m.deadline();
             if (next < inbound.length && inbound[next] <= tick) {
-                m.touch(inbound[next]);
-                if (m.probesOut() != 0) {
-                    m.acknowledge();
+                if (m.onInbound(inbound[next]) != 0) {
                     acks.add(inbound[next]);
                 }
                 next++;
                 continue;
             }
-            TickAction a = m.onTick(p, tick, 0, NO_BACKLOG, true, false, false);
+            TickAction a = m.onTick(p, tick, m.lastRx(), 0, 0, true, false, false);
             switch (a) {
                 case PROBE:
                     probes.add(tick);
                     assertThat(m.state()).isEqualTo(HealthState.PROBING);
                     break;
-                case DEAD:
+                case DEAD_PROBES_UNANSWERED:
+                case DEAD_USER_TIMEOUT:
                     assertThat(m.state()).isEqualTo(HealthState.DEAD);
+                    assertThat(a.verdict()).as("the verdict carries its reason").isEqualTo(m.deathReason());
                     return new Run(probes, acks, tick, m.deathReason());
                 case REARM:
                     assertThat(m.deadline()).isGreaterThan(tick);
@@ -156,12 +164,11 @@ class HealthStateMachineTest {
             List<Long> probes = new ArrayList<>();
             while (probes.size() < 6) {
                 long tick = m.deadline();
-                if (m.onTick(p, tick, 0, NO_BACKLOG, true, false, false) == TickAction.PROBE) {
+                if (m.onTick(p, tick, m.lastRx(), 0, 0, true, false, false) == TickAction.PROBE) {
                     probes.add(tick);
                     long reply = tick + 10 * MS;
                     assertThat(m.deadline()).isGreaterThan(reply);
-                    m.touch(reply);
-                    assertThat(m.acknowledge()).isEqualTo(1);
+                    assertThat(m.onInbound(reply)).isEqualTo(1);
                 }
             }
             for (int i = 1; i < probes.size(); i++) {
@@ -177,14 +184,14 @@ class HealthStateMachineTest {
         Machine m = new Machine();
         m.activate(p, 0);
         // Busy at 2 s: no probe, re-arm a full idle later; busy again at 4 s (progress made); idle at 6 s.
-        assertThat(m.onTick(p, 2 * S, 100, 1, true, false, false)).isEqualTo(TickAction.REARM);
+        assertThat(m.onTick(p, 2 * S, m.lastRx(), 100, 1, true, false, false)).isEqualTo(TickAction.REARM);
         assertThat(m.deadline()).isEqualTo(4 * S);
         assertThat(m.probesOut()).isZero();
-        assertThat(m.onTick(p, 4 * S, 50, 2, true, false, false)).isEqualTo(TickAction.REARM);
+        assertThat(m.onTick(p, 4 * S, m.lastRx(), 50, 2, true, false, false)).isEqualTo(TickAction.REARM);
         assertThat(m.deadline()).isEqualTo(6 * S);
         // Not writable counts as busy too, even with nothing flushed.
-        assertThat(m.onTick(p, 6 * S, 0, NO_BACKLOG, false, false, false)).isEqualTo(TickAction.REARM);
-        assertThat(m.onTick(p, 8 * S, 0, NO_BACKLOG, true, false, false)).isEqualTo(TickAction.PROBE);
+        assertThat(m.onTick(p, 6 * S, m.lastRx(), 0, 0, false, false, false)).isEqualTo(TickAction.REARM);
+        assertThat(m.onTick(p, 8 * S, m.lastRx(), 0, 0, true, false, false)).isEqualTo(TickAction.PROBE);
         assertThat(m.probesOut()).isEqualTo(1);
         assertThat(m.deadline()).isEqualTo(9 * S);
     }
@@ -195,14 +202,14 @@ class HealthStateMachineTest {
         Machine m = new Machine();
         m.activate(p, 0);
         // First seen stuck at 2 s (mark 7); the stall is counted from there, never from before it was seen.
-        assertThat(m.onTick(p, 2 * S, 100, 7, true, false, false)).isEqualTo(TickAction.REARM);
-        assertThat(m.onTick(p, 4 * S, 100, 7, true, false, false)).isEqualTo(TickAction.REARM);
-        assertThat(m.onTick(p, 6 * S, 100, 7, true, false, false)).isEqualTo(TickAction.REARM);
-        assertThat(m.onTick(p, 7 * S, 100, 7, true, false, false)).isEqualTo(TickAction.DEAD);
+        assertThat(m.onTick(p, 2 * S, m.lastRx(), 100, 7, true, false, false)).isEqualTo(TickAction.REARM);
+        assertThat(m.onTick(p, 4 * S, m.lastRx(), 100, 7, true, false, false)).isEqualTo(TickAction.REARM);
+        assertThat(m.onTick(p, 6 * S, m.lastRx(), 100, 7, true, false, false)).isEqualTo(TickAction.REARM);
+        assertThat(m.onTick(p, 7 * S, m.lastRx(), 100, 7, true, false, false)).isEqualTo(TickAction.DEAD_WRITE_STALLED);
         assertThat(m.deathReason()).isEqualTo(DeathReason.WRITE_STALLED);
         assertThat(m.lastWriteProgress()).isEqualTo(2 * S);
         assertThat(m.state()).isEqualTo(HealthState.DEAD);
-        assertThat(m.onTick(p, 8 * S, 100, 7, true, false, false)).isEqualTo(TickAction.NONE);
+        assertThat(m.onTick(p, 8 * S, m.lastRx(), 100, 7, true, false, false)).isEqualTo(TickAction.NONE);
     }
 
     @Test
@@ -210,16 +217,16 @@ class HealthStateMachineTest {
         KeepAlivePolicy p = policy(2000, 1000, 3, -1);
         Machine m = new Machine();
         m.activate(p, 0);
-        m.onTick(p, 2 * S, 100, 7, true, false, false);
-        m.onTick(p, 4 * S, 90, 8, true, false, false); // progress at 4 s
-        assertThat(m.onTick(p, 8 * S, 90, 8, true, false, false)).isEqualTo(TickAction.REARM);
-        assertThat(m.onTick(p, 9 * S, 90, 8, true, false, false)).isEqualTo(TickAction.DEAD);
+        m.onTick(p, 2 * S, m.lastRx(), 100, 7, true, false, false);
+        m.onTick(p, 4 * S, m.lastRx(), 90, 8, true, false, false); // progress at 4 s
+        assertThat(m.onTick(p, 8 * S, m.lastRx(), 90, 8, true, false, false)).isEqualTo(TickAction.REARM);
+        assertThat(m.onTick(p, 9 * S, m.lastRx(), 90, 8, true, false, false)).isEqualTo(TickAction.DEAD_WRITE_STALLED);
 
         KeepAlivePolicy noUto = policy(2000, 1000, 3, 0);
         Machine n = new Machine();
         n.activate(noUto, 0);
         for (long t = 2; t < 10_000; t += 2) {
-            assertThat(n.onTick(noUto, t * S, 100, 7, true, false, false)).isEqualTo(TickAction.REARM);
+            assertThat(n.onTick(noUto, t * S, n.lastRx(), 100, 7, true, false, false)).isEqualTo(TickAction.REARM);
         }
     }
 
@@ -228,16 +235,16 @@ class HealthStateMachineTest {
         KeepAlivePolicy p = policy(2000, 1000, 3, 0);
         Machine m = new Machine();
         m.activate(p, 0);
-        assertThat(m.onTick(p, 2 * S, 0, NO_BACKLOG, true, true, false)).isEqualTo(TickAction.SUSPEND);
+        assertThat(m.onTick(p, 2 * S, m.lastRx(), 0, 0, true, true, false)).isEqualTo(TickAction.SUSPEND);
         assertThat(m.state()).isEqualTo(HealthState.SUSPENDED);
-        assertThat(m.onTick(p, 3 * S, 0, NO_BACKLOG, true, false, false)).isEqualTo(TickAction.NONE);
+        assertThat(m.onTick(p, 3 * S, m.lastRx(), 0, 0, true, false, false)).isEqualTo(TickAction.NONE);
         Machine n = new Machine();
         n.activate(p, 0);
-        assertThat(n.onTick(p, 2 * S, 0, NO_BACKLOG, true, false, true)).isEqualTo(TickAction.SUSPEND);
+        assertThat(n.onTick(p, 2 * S, n.lastRx(), 0, 0, true, false, true)).isEqualTo(TickAction.SUSPEND);
         // The kernel still runs while suspended: its verdict is taken.
-        assertThat(n.onKernelVerdict(DeathReason.KERNEL_TIMEOUT)).isTrue();
+        assertThat(n.onKernelVerdict(DeathReason.KERNEL_TIMEOUT, n.lastRx())).isTrue();
         assertThat(n.deathReason()).isEqualTo(DeathReason.KERNEL_TIMEOUT);
-        assertThat(n.onKernelVerdict(DeathReason.KERNEL_TIMEOUT)).isFalse();
+        assertThat(n.onKernelVerdict(DeathReason.KERNEL_TIMEOUT, n.lastRx())).isFalse();
     }
 
     @Test
@@ -246,16 +253,16 @@ class HealthStateMachineTest {
         KeepAlivePolicy p = policy(2000, 1000, 3, 0);
         Machine m = new Machine();
         m.activate(p, 0);
-        m.touch(1 * S);
-        assertThat(m.onIdleChanged(policy(10_000, 1000, 3, 0), 2 * S)).isTrue();
+        m.onInbound(1 * S);
+        assertThat(m.onIdleChanged(policy(10_000, 1000, 3, 0), 2 * S, m.lastRx())).isTrue();
         assertThat(m.deadline()).isEqualTo(11 * S);
         // Measured: idle=2 set after 3 s of silence produced an immediate probe.
         Machine n = new Machine();
         n.activate(p.toBuilder().idle(Duration.ofSeconds(30)).build(), 0);
         KeepAlivePolicy shorter = p;
-        assertThat(n.onIdleChanged(shorter, 3 * S)).isTrue();
+        assertThat(n.onIdleChanged(shorter, 3 * S, n.lastRx())).isTrue();
         assertThat(n.deadline()).isEqualTo(3 * S);
-        assertThat(n.onTick(shorter, 3 * S, 0, NO_BACKLOG, true, false, false)).isEqualTo(TickAction.PROBE);
+        assertThat(n.onTick(shorter, 3 * S, n.lastRx(), 0, 0, true, false, false)).isEqualTo(TickAction.PROBE);
         // Interval, probes and user timeout apply at the next tick by themselves: the policy is passed per tick.
         assertThat(n.deadline()).isEqualTo(4 * S);
     }
@@ -267,9 +274,9 @@ class HealthStateMachineTest {
         m.activate(p, 0);
         m.close();
         assertThat(m.state()).isEqualTo(HealthState.CLOSED);
-        assertThat(m.onTick(p, 2 * S, 0, NO_BACKLOG, true, false, false)).isEqualTo(TickAction.NONE);
-        assertThat(m.onIdleChanged(p, 2 * S)).isFalse();
-        assertThat(m.onKernelVerdict(DeathReason.KERNEL_TIMEOUT)).isFalse();
+        assertThat(m.onTick(p, 2 * S, m.lastRx(), 0, 0, true, false, false)).isEqualTo(TickAction.NONE);
+        assertThat(m.onIdleChanged(p, 2 * S, m.lastRx())).isFalse();
+        assertThat(m.onKernelVerdict(DeathReason.KERNEL_TIMEOUT, m.lastRx())).isFalse();
     }
 
     @Test
@@ -278,17 +285,77 @@ class HealthStateMachineTest {
         Machine m = new Machine();
         m.activate(p, 0);
         // The loop stalled: the 2 s tick runs at 7 s. The probe goes out now and the next tick is a full interval on.
-        assertThat(m.onTick(p, 7 * S, 0, NO_BACKLOG, true, false, false)).isEqualTo(TickAction.PROBE);
+        assertThat(m.onTick(p, 7 * S, m.lastRx(), 0, 0, true, false, false)).isEqualTo(TickAction.PROBE);
         assertThat(m.deadline()).isEqualTo(8 * S);
         // A tick late by less than an interval keeps the cadence.
-        assertThat(m.onTick(p, 8 * S + 300 * MS, 0, NO_BACKLOG, true, false, false)).isEqualTo(TickAction.PROBE);
+        assertThat(m.onTick(p, 8 * S + 300 * MS, m.lastRx(), 0, 0, true, false, false)).isEqualTo(TickAction.PROBE);
         assertThat(m.deadline()).isEqualTo(9 * S);
     }
 
     @Test
-    void progressMarksNeverCollideWithNoBacklog() {
-        assertThat(HealthStateMachine.progressMark(NO_BACKLOG)).isNotEqualTo(NO_BACKLOG);
-        assertThat(HealthStateMachine.progressMark(42)).isEqualTo(42);
+    void everyFingerprintValueWorksAndTheFirstSightOfABacklogCountsAsProgress() {
+        KeepAlivePolicy p = policy(2000, 1000, 3, 5000);
+        for (int fingerprint : new int[] {0, -1, Integer.MIN_VALUE, Integer.MAX_VALUE}) {
+            Machine m = new Machine();
+            m.activate(p, 0);
+            assertThat(m.onTick(p, 2 * S, m.lastRx(), 100, fingerprint, true, false, false))
+                    .isEqualTo(TickAction.REARM);
+            assertThat(m.lastWriteProgress()).as("fingerprint %s", fingerprint).isEqualTo(2 * S);
+            assertThat(m.onTick(p, 4 * S, m.lastRx(), 100, fingerprint, true, false, false))
+                    .isEqualTo(TickAction.REARM);
+            assertThat(m.lastWriteProgress()).isEqualTo(2 * S);
+            assertThat(m.onTick(p, 7 * S, m.lastRx(), 100, fingerprint, true, false, false))
+                    .isEqualTo(TickAction.DEAD_WRITE_STALLED);
+        }
+    }
+
+    @Test
+    void everyTransitionIsReportedAsItHappensAndVerdictsCarryTheirReason() {
+        KeepAlivePolicy p = policy(2000, 1000, 3, 0);
+        Machine m = new Machine();
+        m.activate(p, 0);
+        m.onTick(p, 2 * S, m.lastRx(), 0, 0, true, false, false);
+        assertThat(m.onInbound(2100 * MS)).isEqualTo(1);
+        assertThat(m.onTick(p, 4100 * MS, m.lastRx(), 0, 0, true, false, false)).isEqualTo(TickAction.PROBE);
+        assertThat(m.onTick(p, 5100 * MS, m.lastRx(), 0, 0, true, false, false)).isEqualTo(TickAction.PROBE);
+        assertThat(m.onTick(p, 6100 * MS, m.lastRx(), 0, 0, true, false, false)).isEqualTo(TickAction.PROBE);
+        TickAction verdict = m.onTick(p, 7100 * MS, m.lastRx(), 0, 0, true, false, false);
+        assertThat(verdict).isEqualTo(TickAction.DEAD_PROBES_UNANSWERED);
+        assertThat(verdict.verdict()).isEqualTo(DeathReason.PROBES_UNANSWERED).isEqualTo(m.deathReason());
+        m.close();
+        assertThat(m.transitions).containsExactly("CLOSED->ACTIVE", "ACTIVE->PROBING", "PROBING->ACTIVE",
+                "ACTIVE->PROBING", "PROBING->DEAD", "DEAD->CLOSED");
+    }
+
+    @Test
+    void inboundAfterASuspensionWithProbesOutEndsNoProbingEpisode() {
+        // The bug of issue 9: output shut down while probes were out, then the peer wrote. The machine is SUSPENDED:
+        // the message is proof of life but no PROBING -> ACTIVE transition, and no episode for the caller to report.
+        KeepAlivePolicy p = policy(2000, 1000, 3, 0);
+        Machine m = new Machine();
+        m.activate(p, 0);
+        assertThat(m.onTick(p, 2 * S, m.lastRx(), 0, 0, true, false, false)).isEqualTo(TickAction.PROBE);
+        assertThat(m.onTick(p, 3 * S, m.lastRx(), 0, 0, true, false, true)).isEqualTo(TickAction.SUSPEND);
+        assertThat(m.onInbound(3500 * MS)).isZero();
+        assertThat(m.state()).isEqualTo(HealthState.SUSPENDED);
+        assertThat(m.lastRx()).isEqualTo(3500 * MS);
+        m.close();
+        assertThat(m.transitions).containsExactly("CLOSED->ACTIVE", "ACTIVE->PROBING", "PROBING->SUSPENDED",
+                "SUSPENDED->CLOSED");
+    }
+
+    @Test
+    void theCallersLatestStampIsTakenOnlyWhenItIsLater() {
+        KeepAlivePolicy p = policy(2000, 1000, 3, 0);
+        Machine m = new Machine();
+        m.activate(p, 10 * S);
+        assertThat(m.onTick(p, 12 * S, 11 * S, 0, 0, true, false, false)).isEqualTo(TickAction.REARM);
+        assertThat(m.lastRx()).isEqualTo(11 * S);
+        assertThat(m.deadline()).isEqualTo(13 * S);
+        m.onInbound(12500 * MS);
+        // An older stamp (the read path's, from before the reply the machine was told of) changes nothing.
+        assertThat(m.onTick(p, 13 * S, 11 * S, 0, 0, true, false, false)).isEqualTo(TickAction.REARM);
+        assertThat(m.lastRx()).isEqualTo(12500 * MS);
     }
 
     /**

@@ -1,11 +1,12 @@
 package io.vigil.core.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.core.event.DeadPeerException;
-import io.vigil.core.event.KernelSample;
+import io.vigil.core.kernel.KernelSample;
 import io.vigil.core.event.PeerDead;
 import io.vigil.core.machine.HealthState;
 import io.vigil.core.testing.EventRecorder.Timed;
@@ -13,6 +14,10 @@ import io.vigil.core.testing.HealthPeer;
 import io.vigil.core.testing.HealthScenario;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,7 +68,7 @@ class CompositeHealthRecorderTest {
         }
 
         @Override
-        public void probeAcked(HealthSubject subject, int probes, long rttNanos) {
+        public void peerAlive(HealthSubject subject, int probes, long rttNanos) {
             throw failure;
         }
 
@@ -103,14 +108,13 @@ class CompositeHealthRecorderTest {
     }
 
     @Test
-    void aThrowingRecorderDoesNotKeepTheOthersFromRecordingAndItsFailureIsRethrown() {
+    void aThrowingRecorderDoesNotKeepTheOthersFromRecordingAndNothingEscapes() {
         List<String> log = new ArrayList<>();
         IllegalStateException first = new IllegalStateException("first");
         IllegalArgumentException second = new IllegalArgumentException("second");
         HealthRecorder all = CompositeHealthRecorder.of(new Throwing(first), new Logging("a", log),
                 new Throwing(second), new Logging("b", log));
-        assertThatThrownBy(() -> all.probeSent(SUBJECT, 1)).isSameAs(first);
-        assertThat(first.getSuppressed()).containsExactly(second);
+        assertThatCode(() -> all.probeSent(SUBJECT, 1)).doesNotThrowAnyException();
         assertThat(log).containsExactly("a sent 1", "b sent 1");
 
         AssertionError error = new AssertionError("an error");
@@ -120,8 +124,59 @@ class CompositeHealthRecorderTest {
                 throw error;
             }
         }, new Logging("c", log));
-        assertThatThrownBy(() -> withError.kernelSample(SUBJECT,
-                new KernelSample(1, 0, 0, 0, 0, 0, 0, 0, 0, 0))).isSameAs(error);
+        assertThatCode(() -> withError.kernelSample(SUBJECT, new KernelSample(1, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
+    void aBrokenRecorderLogsOneWarningForTheProcessNotOnePerChannel() {
+        Logger jul = Logger.getLogger(GuardedHealthRecorder.class.getName());
+        List<LogRecord> records = new ArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Level before = jul.getLevel();
+        jul.setLevel(Level.ALL);
+        jul.addHandler(capture);
+        try {
+            HealthRecorder broken = new Throwing(new IllegalStateException("broken"));
+            for (int channel = 0; channel < 1000; channel++) {
+                HealthRecorder guarded = GuardedHealthRecorder.of(broken); // what each channel's handler does
+                guarded.probeSent(SUBJECT, 1);
+                guarded.stateChanged(SUBJECT, HealthState.ACTIVE, HealthState.PROBING);
+            }
+            assertThat(records.stream().filter(r -> r.getLevel() == Level.WARNING).count()).isEqualTo(1);
+            assertThat(records.stream().filter(r -> r.getLevel().intValue() < Level.INFO.intValue()).count())
+                    .isEqualTo(1999);
+            assertThat(GuardedHealthRecorder.of(HealthRecorder.NOOP)).isSameAs(HealthRecorder.NOOP);
+            HealthRecorder once = GuardedHealthRecorder.of(broken);
+            assertThat(GuardedHealthRecorder.of(once)).isSameAs(once);
+        } finally {
+            jul.removeHandler(capture);
+            jul.setLevel(before);
+        }
+    }
+
+    @Test
+    void theJavadocExampleCompiles() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        // As in CompositeHealthRecorder's Javadoc:
+        MicrometerHealthRecorder metrics = new MicrometerHealthRecorder();
+        metrics.bindTo(registry);
+        HealthRecorder recorder = CompositeHealthRecorder.of(metrics, JfrHealthRecorder.INSTANCE);
+        assertThat(((CompositeHealthRecorder) recorder).recorders()).containsExactly(metrics,
+                JfrHealthRecorder.INSTANCE);
     }
 
     @Test
@@ -134,7 +189,7 @@ class CompositeHealthRecorderTest {
         try (HealthScenario scenario = new HealthScenario(recorder)) {
             scenario.runAll();
             assertThat(scenario.probesSentSeen()).isEqualTo(HealthScenario.PROBES_SENT);
-            assertThat(scenario.probesAckedSeen()).isEqualTo(HealthScenario.PROBES_ACKED);
+            assertThat(scenario.peerAliveSeen()).isEqualTo(HealthScenario.PEER_ALIVE);
             assertThat(scenario.verdictsSeen()).isEqualTo(HealthScenario.VERDICTS);
             for (HealthPeer peer : List.of(scenario.silent, scenario.userTimeout, scenario.answering,
                     scenario.halfClosed)) {
@@ -145,8 +200,8 @@ class CompositeHealthRecorderTest {
         }
         assertThat(registry.get(VigilMeters.PROBES_SENT.getName()).counter().count())
                 .isEqualTo(HealthScenario.PROBES_SENT);
-        assertThat(registry.get(VigilMeters.PROBES_ACKED.getName()).counter().count())
-                .isEqualTo(HealthScenario.PROBES_ACKED);
+        assertThat(registry.get(VigilMeters.PEER_ALIVE.getName()).counter().count())
+                .isEqualTo(HealthScenario.PEER_ALIVE);
         assertThat(registry.get(VigilMeters.PROBE_RTT.getName()).timer().count())
                 .isEqualTo(HealthScenario.RTTS.size());
         assertThat(registry.get(VigilMeters.VERDICTS.getName()).counters()).hasSize(2);

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.core.event.DeathReason;
 import io.vigil.core.event.Evidence;
-import io.vigil.core.event.KernelSample;
+import io.vigil.core.kernel.KernelSample;
 import io.vigil.core.event.PeerDead;
 import io.vigil.core.testing.HealthScenario;
 import java.io.IOException;
@@ -35,7 +35,7 @@ class JfrHealthRecorderTest {
 
     private List<RecordedEvent> record(boolean enabled, Runnable script) throws IOException {
         try (Recording recording = new Recording()) {
-            for (String name : List.of(JfrHealthRecorder.PROBE_SENT, JfrHealthRecorder.PROBE_ACKED,
+            for (String name : List.of(JfrHealthRecorder.PROBE_SENT, JfrHealthRecorder.PEER_ALIVE,
                     JfrHealthRecorder.PEER_DEAD)) {
                 if (enabled) {
                     recording.enable(name);
@@ -89,8 +89,8 @@ class JfrHealthRecorderTest {
         // Silent: 1, 2, 3; user timeout: 1; answering: 1 in each of three episodes.
         assertThat(probeNumbers).containsExactlyInAnyOrder(1, 2, 3, 1, 1, 1, 1);
 
-        List<RecordedEvent> acked = named(events, JfrHealthRecorder.PROBE_ACKED);
-        assertThat(acked).hasSize(HealthScenario.PROBES_ACKED);
+        List<RecordedEvent> acked = named(events, JfrHealthRecorder.PEER_ALIVE);
+        assertThat(acked).hasSize(HealthScenario.PEER_ALIVE);
         List<Long> rtts = new ArrayList<>();
         for (RecordedEvent e : acked) {
             assertThat(e.getInt("probes")).isEqualTo(1);
@@ -150,7 +150,7 @@ class JfrHealthRecorderTest {
             long before = threads.getThreadAllocatedBytes(thread);
             for (int i = 0; i < 20_000; i++) {
                 JfrHealthRecorder.INSTANCE.probeSent(EPOLL, 1);
-                JfrHealthRecorder.INSTANCE.probeAcked(EPOLL, 1, 3 * MS);
+                JfrHealthRecorder.INSTANCE.peerAlive(EPOLL, 1, 3 * MS);
                 JfrHealthRecorder.INSTANCE.peerDead(EPOLL, verdict);
             }
             allocated.add(threads.getThreadAllocatedBytes(thread) - before);

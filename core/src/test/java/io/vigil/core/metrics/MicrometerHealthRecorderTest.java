@@ -14,12 +14,12 @@ import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.core.event.DeathReason;
 import io.vigil.core.event.Evidence;
-import io.vigil.core.event.KernelSample;
+import io.vigil.core.kernel.KernelSample;
 import io.vigil.core.event.PeerDead;
 import io.vigil.core.machine.HealthState;
-import io.vigil.core.socket.KernelOption;
-import io.vigil.core.socket.KernelOptionsReport;
-import io.vigil.core.socket.OptionOutcome;
+import io.vigil.core.kernel.KernelOption;
+import io.vigil.core.kernel.KernelOptionsReport;
+import io.vigil.core.kernel.OptionOutcome;
 import io.vigil.core.testing.HealthScenario;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -104,8 +104,8 @@ class MicrometerHealthRecorderTest {
 
             assertThat(count(VigilMeters.PROBES_SENT)).isEqualTo(HealthScenario.PROBES_SENT)
                     .isEqualTo(scenario.probesSentSeen());
-            assertThat(count(VigilMeters.PROBES_ACKED)).isEqualTo(HealthScenario.PROBES_ACKED)
-                    .isEqualTo(scenario.probesAckedSeen());
+            assertThat(count(VigilMeters.PEER_ALIVE)).isEqualTo(HealthScenario.PEER_ALIVE)
+                    .isEqualTo(scenario.peerAliveSeen());
             assertThat(count(VigilMeters.PROBES_UNANSWERED)).isEqualTo(HealthScenario.PROBES_UNANSWERED);
             assertThat(count(VigilMeters.VERDICTS, "reason", "probes_unanswered")
                     + count(VigilMeters.VERDICTS, "reason", "user_timeout"))
@@ -278,7 +278,7 @@ class MicrometerHealthRecorderTest {
             for (int i = 0; i < 20_000; i++) {
                 recorder.stateChanged(SUBJECT, HealthState.ACTIVE, HealthState.PROBING);
                 recorder.probeSent(SUBJECT, 1);
-                recorder.probeAcked(SUBJECT, 1, 3 * MS);
+                recorder.peerAlive(SUBJECT, 1, 3 * MS);
                 recorder.stateChanged(SUBJECT, HealthState.PROBING, HealthState.ACTIVE);
             }
             allocated.add(threads.getThreadAllocatedBytes(thread) - before);

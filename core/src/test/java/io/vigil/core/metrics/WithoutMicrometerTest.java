@@ -80,7 +80,7 @@ class WithoutMicrometerTest {
             }
 
             @Override
-            public void probeAcked(HealthSubject subject, int probes, long rttNanos) {
+            public void peerAlive(HealthSubject subject, int probes, long rttNanos) {
                 calls.add("acked");
             }
 
@@ -103,7 +103,7 @@ class WithoutMicrometerTest {
             assertThat(scenario.silent.channel().isOpen()).isFalse();
         }
         assertThat(calls.stream().filter("sent"::equals).count()).isEqualTo(HealthScenario.PROBES_SENT);
-        assertThat(calls.stream().filter("acked"::equals).count()).isEqualTo(HealthScenario.PROBES_ACKED);
+        assertThat(calls.stream().filter("acked"::equals).count()).isEqualTo(HealthScenario.PEER_ALIVE);
         assertThat(calls).contains("dead PROBES_UNANSWERED", "dead USER_TIMEOUT", "SUSPENDED");
         assertThat(calls.stream().filter("ACTIVE"::equals).count()).as("4 opened, 3 acks").isEqualTo(7);
         assertThat(calls.stream().filter("CLOSED"::equals).count()).isEqualTo(4);

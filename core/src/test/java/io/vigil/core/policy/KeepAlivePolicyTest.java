@@ -58,7 +58,7 @@ class KeepAlivePolicyTest {
         assertThatThrownBy(() -> KeepAlivePolicy.builder().idle(ofSeconds(32768)))
                 .hasMessage("idle = 32768 s is out of range: allowed 1 ms .. 32767 s");
         assertThatThrownBy(() -> KeepAlivePolicy.builder().idle(ofNanos(999_999)))
-                .hasMessage("idle = 999999 ns is out of range: allowed 1 ms .. 32767 s");
+                .hasMessage("idle = 0.999999 ms is out of range: allowed 1 ms .. 32767 s");
         assertThatThrownBy(() -> KeepAlivePolicy.builder().interval(ofMillis(-5)))
                 .hasMessage("interval = -5 ms is out of range: allowed 1 ms .. 32767 s");
         assertThatThrownBy(() -> KeepAlivePolicy.builder().probes(0))
@@ -194,7 +194,7 @@ class KeepAlivePolicyTest {
         KeepAlivePolicy r = KeepAlivePolicy.builder().idle(ofSeconds(1)).interval(ofSeconds(1))
                 .userTimeout(ofNanos(1_500_500_000L)).build();
         assertThatThrownBy(() -> r.toKernel(KernelRounding.REJECT))
-                .hasMessage("userTimeout = 1500500 us cannot be applied to the kernel: TCP_USER_TIMEOUT takes whole"
+                .hasMessage("userTimeout = 1500.5 ms cannot be applied to the kernel: TCP_USER_TIMEOUT takes whole"
                         + " milliseconds (0 .. 2147483647 ms); use whole milliseconds or KernelRounding.ROUND_UP"
                         + " (-> 1501 ms)");
     }
@@ -222,10 +222,15 @@ class KeepAlivePolicyTest {
     }
 
     @Test
-    void durationsFormatInTheirExactUnit() {
+    void durationsFormatExactlyInSecondsOrMilliseconds() {
         assertThat(Limits.format(Duration.ofSeconds(3))).isEqualTo("3 s");
         assertThat(Limits.format(Duration.ofMillis(3))).isEqualTo("3 ms");
-        assertThat(Limits.format(Duration.ofNanos(3000))).isEqualTo("3 us");
-        assertThat(Limits.format(Duration.ofNanos(3))).isEqualTo("3 ns");
+        assertThat(Limits.format(Duration.ofMillis(5000))).isEqualTo("5 s");
+        assertThat(Limits.format(Duration.ofNanos(3000))).isEqualTo("0.003 ms");
+        assertThat(Limits.format(Duration.ofNanos(3))).isEqualTo("0.000003 ms");
+        assertThat(DurationFormat.formatNanos(5_030_250_000L)).isEqualTo("5030.25 ms");
+        assertThat(DurationFormat.formatNanos(-1_500_000L)).isEqualTo("-1.5 ms");
+        assertThat(DurationFormat.formatNanos(-500_000L)).isEqualTo("-0.5 ms");
+        assertThat(DurationFormat.formatNanos(0)).isEqualTo("0 s");
     }
 }

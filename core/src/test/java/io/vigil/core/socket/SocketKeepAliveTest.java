@@ -1,5 +1,9 @@
 package io.vigil.core.socket;
 
+import io.vigil.core.VigilPipeline;
+import io.vigil.core.kernel.KernelOptionsReport;
+import io.vigil.core.kernel.OptionOutcome;
+import io.vigil.core.kernel.KernelOption;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -82,7 +86,7 @@ class SocketKeepAliveTest {
             assertThat(subjects).extracting(HealthSubject::side)
                     .containsExactlyInAnyOrder(HealthSubject.CLIENT, HealthSubject.SERVER);
             assertThat(subjects).extracting(HealthSubject::protocol).containsOnly(SocketKeepAlive.PROTOCOL);
-            assertThat(ch.pipeline().get(SocketKeepAlive.HANDLER_NAME)).as("removed itself").isNull();
+            assertThat(ch.pipeline().get(VigilPipeline.SOCKET_KEEPALIVE)).as("removed itself").isNull();
             assertThat(ch.isActive()).as("reporting mode keeps the channel").isTrue();
         } finally {
             ch.close().syncUninterruptibly();
@@ -110,11 +114,11 @@ class SocketKeepAliveTest {
     void addedToALiveChannelItReportsOnceTheHandlersAfterItAreInPlace() {
         List<Object> events = new ArrayList<>();
         EmbeddedChannel ch = new EmbeddedChannel(collect(events));
-        ch.pipeline().addFirst(SocketKeepAlive.HANDLER_NAME, SocketKeepAlive.of(POLICY).newHandler());
+        ch.pipeline().addFirst(VigilPipeline.SOCKET_KEEPALIVE, SocketKeepAlive.of(POLICY).newHandler());
         assertThat(events).as("not from handlerAdded").isEmpty();
         ch.runPendingTasks();
         assertThat(events).singleElement().isInstanceOf(KernelOptionsApplied.class);
-        assertThat(ch.pipeline().get(SocketKeepAlive.HANDLER_NAME)).isNull();
+        assertThat(ch.pipeline().get(VigilPipeline.SOCKET_KEEPALIVE)).isNull();
         assertThat(ch.finish()).isFalse();
     }
 

@@ -1,7 +1,7 @@
 package io.vigil.core.testing;
 
 import io.vigil.core.event.PeerDead;
-import io.vigil.core.event.ProbeAcked;
+import io.vigil.core.event.PeerAlive;
 import io.vigil.core.event.ProbeSent;
 import io.vigil.core.metrics.HealthRecorder;
 import io.vigil.core.policy.KeepAlivePolicy;
@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * A scripted health history over four connections sharing one recorder, with mock time, for testing recorders:
- * the totals it produces are known in advance ({@link #PROBES_SENT}, {@link #PROBES_ACKED}, {@link #RTTS},
+ * the totals it produces are known in advance ({@link #PROBES_SENT}, {@link #PEER_ALIVE}, {@link #RTTS},
  * {@link #VERDICTS}, ...), and can also be counted from the events that reached each pipeline.
  *
  * <ul>
@@ -40,7 +40,7 @@ public final class HealthScenario implements AutoCloseable {
     /** Probes sent in the whole script: 3 (silent) + 1 (user timeout) + 3 (answering). */
     public static final int PROBES_SENT = 7;
     /** Proofs of life while probed: all by the answering peer. */
-    public static final int PROBES_ACKED = 3;
+    public static final int PEER_ALIVE = 3;
     /** The round-trip times measured: two of the three acks were replies to a probe. */
     public static final List<Long> RTTS = List.of(50 * MS, 120 * MS);
     /** Verdicts: one {@code PROBES_UNANSWERED}, one {@code USER_TIMEOUT}. */
@@ -133,10 +133,10 @@ public final class HealthScenario implements AutoCloseable {
     /**
      * Counts the proofs of life while probed, as seen by the pipelines.
      *
-     * @return the number of {@link ProbeAcked} events
+     * @return the number of {@link PeerAlive} events
      */
-    public int probesAckedSeen() {
-        return seen(ProbeAcked.class);
+    public int peerAliveSeen() {
+        return seen(PeerAlive.class);
     }
 
     /**

@@ -13,6 +13,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.vigil.core.handler.HandlerAccess;
 import io.vigil.core.handler.KeepAliveHandler;
 import io.vigil.core.policy.KeepAlivePolicy;
 import io.vigil.core.probe.HeartbeatProber;
@@ -61,7 +62,8 @@ class TimerWheelLoopShutdownTest {
             for (int i = 0; i < 500 && server[0] == null; i++) {
                 Thread.sleep(10); // bounded: the accept runs on the loop
             }
-            assertThat(loop.submit(() -> client.isTimerArmed() && server[0] != null && server[0].isTimerArmed())
+            assertThat(loop.submit(() -> HandlerAccess.isTimerArmed(client) && server[0] != null
+                    && HandlerAccess.isTimerArmed(server[0]))
                     .get(5, TimeUnit.SECONDS)).isTrue();
             TimerWheel wheel = loop.submit(() -> TimerWheels.forExecutor(loop)).get(5, TimeUnit.SECONDS);
             assertThat(TimerWheels.hasWheel(loop)).isTrue();

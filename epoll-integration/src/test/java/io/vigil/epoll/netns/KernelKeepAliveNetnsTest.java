@@ -21,14 +21,14 @@ import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.vigil.core.event.DeadPeerException;
 import io.vigil.core.event.DeathReason;
-import io.vigil.core.event.KernelSample;
+import io.vigil.core.kernel.KernelSample;
 import io.vigil.core.event.PeerDead;
 import io.vigil.core.handler.HeartbeatKeepAlive;
 import io.vigil.core.metrics.HealthRecorder;
 import io.vigil.core.metrics.HealthSubject;
 import io.vigil.core.policy.KeepAlivePolicy;
-import io.vigil.core.socket.KernelInspectors;
-import io.vigil.core.socket.KernelOptionsReport;
+import io.vigil.core.socket.KernelAccess;
+import io.vigil.core.kernel.KernelOptionsReport;
 import io.vigil.core.socket.SocketKeepAlive;
 import io.vigil.epoll.netns.Watch.Stamped;
 import java.nio.charset.StandardCharsets;
@@ -193,7 +193,7 @@ class KernelKeepAliveNetnsTest {
             long until = kernelLast + 3 * NOMINAL;
             boolean closed = kernelOnly.channel.closeFuture()
                     .await(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
-            KernelSample k = KernelInspectors.forChannel(kernelOnly.channel).sample(kernelOnly.channel);
+            KernelSample k = KernelAccess.inspector(kernelOnly.channel).sample(kernelOnly.channel);
             Measurements.log("epoll, SIGSTOP", "userspace verdict %s %.3f s after the last message; kernel-only "
                     + "connection open=%s at %.3f s (3 x budget), TCP_INFO %s", dead.value().reason(),
                     seconds(elapsed), !closed, seconds(System.nanoTime() - kernelLast), k);
@@ -425,7 +425,7 @@ class KernelKeepAliveNetnsTest {
         long deadline = System.nanoTime() + 5 * S;
         while (true) {
             long before = System.nanoTime();
-            KernelSample s = KernelInspectors.forChannel(ch).sample(ch);
+            KernelSample s = KernelAccess.inspector(ch).sample(ch);
             assertThat(s).as("TCP_INFO of %s", ch).isNotNull();
             if (s.unacked() == 0) {
                 long sinceLast = Math.min(s.lastAckReceivedMillis(), s.lastDataReceivedMillis());

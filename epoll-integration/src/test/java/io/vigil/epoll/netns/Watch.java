@@ -6,7 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.vigil.core.event.KernelOptionsApplied;
 import io.vigil.core.event.PeerDead;
-import io.vigil.core.socket.KernelOptionsReport;
+import io.vigil.core.kernel.KernelOptionsReport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -1,5 +1,6 @@
 package io.vigil.examples.demo;
 
+import io.vigil.core.VigilPipeline;
 import io.micrometer.core.instrument.Tags;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -26,15 +27,15 @@ import io.vigil.core.event.DeadPeerException;
 import io.vigil.core.event.HealthEvent;
 import io.vigil.core.event.KernelOptionsApplied;
 import io.vigil.core.event.PeerDead;
-import io.vigil.core.event.ProbeAcked;
+import io.vigil.core.event.PeerAlive;
 import io.vigil.core.handler.HeartbeatKeepAlive;
-import io.vigil.core.handler.VigilPipeline;
+import io.vigil.core.VigilPipeline;
 import io.vigil.core.policy.KeepAlivePolicy;
 import io.vigil.core.policy.KernelRounding;
 import io.vigil.core.probe.HeartbeatCodec;
 import io.vigil.core.probe.HeartbeatResponder;
-import io.vigil.core.socket.KernelOptionsReport;
-import io.vigil.core.socket.OptionOutcome;
+import io.vigil.core.kernel.KernelOptionsReport;
+import io.vigil.core.kernel.OptionOutcome;
 import io.vigil.core.socket.SocketKeepAlive;
 import io.vigil.core.timer.TimerWheels;
 import io.vigil.examples.metrics.PrometheusEndpoint;
@@ -258,7 +259,7 @@ public final class Demo {
                     }
                     timeline.print(who, "server: PeerDead(" + ((PeerDead) evt).reason() + ")");
                 } else {
-                    if (evt instanceof ProbeAcked && "alice".equals(who)) {
+                    if (evt instanceof PeerAlive && "alice".equals(who)) {
                         aliceAcks.incrementAndGet();
                     }
                     timeline.print(who, "server: " + evt);

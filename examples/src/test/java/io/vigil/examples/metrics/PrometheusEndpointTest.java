@@ -125,8 +125,8 @@ class PrometheusEndpointTest {
                 "protocol", "heartbeat"};
             assertThat(value(scrape, "vigil_keepalive_probes_sent_total", script))
                     .isEqualTo(HealthScenario.PROBES_SENT);
-            assertThat(value(scrape, "vigil_keepalive_probes_acked_total", script))
-                    .isEqualTo(HealthScenario.PROBES_ACKED);
+            assertThat(value(scrape, "vigil_keepalive_peer_alive_total", script))
+                    .isEqualTo(HealthScenario.PEER_ALIVE);
             assertThat(value(scrape, "vigil_keepalive_probes_unanswered_total", script))
                     .isEqualTo(HealthScenario.PROBES_UNANSWERED);
             assertThat(value(scrape, "vigil_keepalive_verdicts_total", "reason", "probes_unanswered")).isEqualTo(1);

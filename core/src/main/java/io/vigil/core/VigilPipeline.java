@@ -1,12 +1,14 @@
-package io.vigil.core.handler;
+package io.vigil.core;
 
 /**
  * The names Vigil's handlers take in a pipeline, and the order they go in, head to tail:
  * <pre>
- *   (transport) → [FLUSH_CONSOLIDATION] → protocol codec, e.g. HEARTBEAT_CODEC
+ *   (transport) → [SOCKET_KEEPALIVE] → [FLUSH_CONSOLIDATION] → protocol codec, e.g. HEARTBEAT_CODEC
  *               → KEEPALIVE → PROBE_RESPONDER → application handlers
  * </pre>
  * <ul>
+ *   <li>{@link #SOCKET_KEEPALIVE} sets the kernel's keepalive options on the socket when it becomes active, reports
+ *       what applied, and removes itself; it goes first so it sees the channel before anything else does.</li>
  *   <li>A {@code FlushConsolidationHandler}, if any, goes first, as its own documentation asks.</li>
  *   <li>The protocol codec comes before {@link #KEEPALIVE}, which must see decoded messages to tell probe
  *       replies from other traffic.</li>
@@ -21,11 +23,13 @@ package io.vigil.core.handler;
  */
 public interface VigilPipeline {
 
-    /** The {@code FlushConsolidationHandler}, first in the pipeline. */
+    /** The {@link io.vigil.core.socket.SocketKeepAlive kernel layer}'s set-up handler, which removes itself. */
+    String SOCKET_KEEPALIVE = "vigil.socketKeepAlive";
+    /** The {@code FlushConsolidationHandler}, first in the pipeline after the kernel layer's. */
     String FLUSH_CONSOLIDATION = "vigil.flushConsolidation";
     /** The heartbeat protocol's framing, {@link io.vigil.core.probe.HeartbeatCodec}. */
     String HEARTBEAT_CODEC = "vigil.heartbeatCodec";
-    /** The {@link KeepAliveHandler}. */
+    /** The {@link io.vigil.core.handler.KeepAliveHandler}. */
     String KEEPALIVE = "vigil.keepalive";
     /** The {@link io.vigil.core.probe.ProbeResponderHandler} that answers the peer's probes. */
     String PROBE_RESPONDER = "vigil.probeResponder";

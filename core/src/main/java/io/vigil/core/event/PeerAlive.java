@@ -5,15 +5,15 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The peer proved alive while probes were outstanding: the first inbound message of any kind after a probe. The
- * probe count goes back to zero.
+ * The peer proved alive while it was being probed, ending the probing episode: the first inbound message of any
+ * kind after a probe (row 3 of the transition table). The probe count goes back to zero.
  *
- * <p>The round-trip time is known when that message is a reply to a probe with an id Vigil recognises; any other
- * message proves life without one.
+ * <p>It carries a round-trip time ({@link #rtt()}) only when that message was a reply to one of the episode's probes
+ * and its id said which; plain traffic, or a reply Vigil cannot match, proves life without one.
  *
  * @since 0.1
  */
-public final class ProbeAcked implements HealthEvent {
+public final class PeerAlive implements HealthEvent {
 
     /** {@link #rttNanos()} when the round-trip time is unknown. */
     public static final long UNKNOWN_RTT = -1;
@@ -27,7 +27,7 @@ public final class ProbeAcked implements HealthEvent {
      * @param probes how many probes were outstanding, at least 1
      * @param rttNanos the round-trip time of the answered probe in nanoseconds, or {@link #UNKNOWN_RTT}
      */
-    public ProbeAcked(int probes, long rttNanos) {
+    public PeerAlive(int probes, long rttNanos) {
         if (probes < 1) {
             throw new IllegalArgumentException("probes = " + probes + " is out of range: allowed >= 1");
         }
@@ -67,7 +67,7 @@ public final class ProbeAcked implements HealthEvent {
 
     @Override
     public boolean equals(@Nullable Object o) {
-        return o instanceof ProbeAcked && ((ProbeAcked) o).probes == probes && ((ProbeAcked) o).rttNanos == rttNanos;
+        return o instanceof PeerAlive && ((PeerAlive) o).probes == probes && ((PeerAlive) o).rttNanos == rttNanos;
     }
 
     @Override
@@ -77,6 +77,6 @@ public final class ProbeAcked implements HealthEvent {
 
     @Override
     public String toString() {
-        return "ProbeAcked(" + probes + (rttNanos == UNKNOWN_RTT ? ", rtt unknown)" : ", rtt " + rttNanos / 1000 + " us)");
+        return "PeerAlive(" + probes + (rttNanos == UNKNOWN_RTT ? ", rtt unknown)" : ", rtt " + rttNanos / 1000 + " us)");
     }
 }

@@ -6,13 +6,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * Offers a {@link KernelInspector}, and the {@link KernelOptionAccess} that sets and reads the kernel options, for
  * the channels it knows: a native transport's plug-in. Registered in
- * {@code META-INF/services/io.vigil.core.socket.KernelInspectorProvider}.
+ * {@code META-INF/services/io.vigil.core.socket.KernelAccessProvider}.
  *
  * <p><b>Thread safety:</b> must be thread-safe.
  *
  * @since 0.1
  */
-public interface KernelInspectorProvider {
+public interface KernelAccessProvider {
 
     /**
      * Returns an inspector for this channel, if this provider knows its transport.

@@ -1,4 +1,4 @@
-package io.vigil.core.socket;
+package io.vigil.core.kernel;
 
 /**
  * The kernel socket options that carry a keepalive policy.

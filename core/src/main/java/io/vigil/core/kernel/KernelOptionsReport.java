@@ -1,4 +1,4 @@
-package io.vigil.core.socket;
+package io.vigil.core.kernel;
 
 import java.util.List;
 import java.util.Objects;

@@ -5,7 +5,6 @@ import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
-import io.vigil.core.metrics.HealthSubject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceConfigurationError;
@@ -14,29 +13,29 @@ import jdk.net.ExtendedSocketOptions;
 
 /**
  * Finds the {@link KernelInspector} and the {@link KernelOptionAccess} for a channel among the
- * {@link KernelInspectorProvider}s on the class path.
+ * {@link KernelAccessProvider}s on the class path.
  *
  * <p><b>Thread safety:</b> thread-safe.
  *
  * @since 0.1
  */
-public final class KernelInspectors {
+public final class KernelAccess {
 
-    private static final InternalLogger logger = InternalLoggerFactory.getInstance(KernelInspectors.class);
-    private static final List<KernelInspectorProvider> PROVIDERS = load();
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(KernelAccess.class);
+    private static final List<KernelAccessProvider> PROVIDERS = load();
 
-    private KernelInspectors() {
+    private KernelAccess() {
     }
 
-    private static List<KernelInspectorProvider> load() {
-        List<KernelInspectorProvider> found = new ArrayList<>();
+    private static List<KernelAccessProvider> load() {
+        List<KernelAccessProvider> found = new ArrayList<>();
         try {
-            for (KernelInspectorProvider p : ServiceLoader.load(
-                    KernelInspectorProvider.class, KernelInspectors.class.getClassLoader())) {
+            for (KernelAccessProvider p : ServiceLoader.load(
+                    KernelAccessProvider.class, KernelAccess.class.getClassLoader())) {
                 found.add(p);
             }
         } catch (ServiceConfigurationError e) {
-            logger.warn("A KernelInspectorProvider could not be loaded; kernel evidence is off for its transport.", e);
+            logger.warn("A KernelAccessProvider could not be loaded; kernel evidence is off for its transport.", e);
         }
         return List.copyOf(found);
     }
@@ -48,8 +47,8 @@ public final class KernelInspectors {
      * @param channel the channel
      * @return never null
      */
-    public static KernelInspector forChannel(Channel channel) {
-        for (KernelInspectorProvider p : PROVIDERS) {
+    public static KernelInspector inspector(Channel channel) {
+        for (KernelAccessProvider p : PROVIDERS) {
             KernelInspector inspector = p.inspectorFor(channel);
             if (inspector != null) {
                 return inspector;
@@ -66,8 +65,8 @@ public final class KernelInspectors {
      * @param channel the channel
      * @return never null
      */
-    public static KernelOptionAccess optionAccess(Channel channel) {
-        for (KernelInspectorProvider p : PROVIDERS) {
+    public static KernelOptionAccess options(Channel channel) {
+        for (KernelAccessProvider p : PROVIDERS) {
             KernelOptionAccess access = p.optionAccessFor(channel);
             if (access != null) {
                 return access;
@@ -76,7 +75,7 @@ public final class KernelInspectors {
         if (channel instanceof NioSocketChannel) {
             return Nio.ACCESS;
         }
-        return KernelOptionAccess.of(HealthSubject.transportOf(channel), null, null, null, null);
+        return KernelOptionAccess.of(Transport.nameOf(channel), null, null, null, null);
     }
 
     /** NIO's keepalive options, created once: {@link NioChannelOption#of} makes a new constant per call. */

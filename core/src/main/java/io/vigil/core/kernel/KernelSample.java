@@ -1,4 +1,4 @@
-package io.vigil.core.event;
+package io.vigil.core.kernel;
 
 /**
  * One sample of the kernel's {@code TCP_INFO} for a socket: the kernel's own evidence about the peer. Taken when

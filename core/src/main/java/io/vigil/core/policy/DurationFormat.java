@@ -1,0 +1,54 @@
+package io.vigil.core.policy;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * The one way Vigil writes a duration in a message: whole seconds as {@code "5 s"}, anything else in milliseconds
+ * with as many decimals as it needs, at most six ({@code "1500 ms"}, {@code "5030.25 ms"}, {@code "0.000003 ms"}).
+ * Exact for every value of nanosecond resolution, and the same for settings, limits and measurements.
+ *
+ * <p><b>Thread safety:</b> stateless; thread-safe.
+ *
+ * @since 0.1
+ */
+public final class DurationFormat {
+
+    private static final long NANOS_PER_MILLI = 1_000_000L;
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+    private DurationFormat() {
+    }
+
+    /**
+     * Formats a duration.
+     *
+     * @param d the duration
+     * @return the text, with its unit
+     */
+    public static String format(Duration d) {
+        if (d.getNano() == 0) {
+            return d.getSeconds() + " s";
+        }
+        return formatNanos(d.toNanos());
+    }
+
+    /**
+     * Formats a duration given in nanoseconds.
+     *
+     * @param nanos the duration, nanoseconds
+     * @return the text, with its unit
+     */
+    public static String formatNanos(long nanos) {
+        if (nanos % NANOS_PER_SECOND == 0) {
+            return nanos / NANOS_PER_SECOND + " s";
+        }
+        long whole = nanos / NANOS_PER_MILLI;
+        long fraction = Math.abs(nanos % NANOS_PER_MILLI);
+        if (fraction == 0) {
+            return whole + " ms";
+        }
+        String decimals = String.format(Locale.ROOT, "%06d", fraction).replaceAll("0+$", "");
+        return (nanos < 0 && whole == 0 ? "-" : "") + whole + "." + decimals + " ms";
+    }
+}
