@@ -1,7 +1,7 @@
 package io.vigil.benchmarks;
 
-import io.vigil.core.timer.TimerWheel;
-import io.vigil.core.timer.TimerWheelConfig;
+import io.vigil.core.internal.timer.TimerWheel;
+import io.vigil.core.internal.timer.TimerWheelConfig;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;

@@ -2,9 +2,9 @@ package io.vigil.benchmarks;
 
 import io.netty.channel.ManualIoEventLoop;
 import io.netty.util.concurrent.MockTicker;
-import io.vigil.core.timer.TimerWheel;
-import io.vigil.core.timer.TimerWheelConfig;
-import io.vigil.core.timer.TimerWheels;
+import io.vigil.core.internal.timer.TimerWheel;
+import io.vigil.core.internal.timer.TimerWheelConfig;
+import io.vigil.core.internal.timer.TimerWheels;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.TearDown;

@@ -2,8 +2,8 @@ package io.vigil.benchmarks;
 
 import io.netty.channel.ManualIoEventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.vigil.core.timer.TimerEntry;
-import io.vigil.core.timer.TimerWheel;
+import io.vigil.core.internal.timer.TimerEntry;
+import io.vigil.core.internal.timer.TimerWheel;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 

@@ -23,6 +23,8 @@ import io.vigil.core.event.PeerDead;
 import io.vigil.core.event.PeerIdle;
 import io.vigil.core.event.ProbeAcked;
 import io.vigil.core.event.ProbeSent;
+import io.vigil.core.internal.timer.HealthTimer;
+import io.vigil.core.internal.timer.TimerWheels;
 import io.vigil.core.machine.HealthState;
 import io.vigil.core.machine.HealthStateMachine;
 import io.vigil.core.machine.TickAction;
@@ -33,8 +35,6 @@ import io.vigil.core.policy.ProofOfLife;
 import io.vigil.core.probe.Prober;
 import io.vigil.core.socket.KernelInspector;
 import io.vigil.core.socket.KernelInspectors;
-import io.vigil.core.timer.HealthTimer;
-import io.vigil.core.timer.TimerWheels;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 

@@ -1,4 +1,4 @@
-package io.vigil.core.timer;
+package io.vigil.core.internal.timer;
 
 import io.netty.util.concurrent.EventExecutor;
 import java.util.Objects;

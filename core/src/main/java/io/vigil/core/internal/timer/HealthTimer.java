@@ -1,4 +1,4 @@
-package io.vigil.core.timer;
+package io.vigil.core.internal.timer;
 
 /**
  * The timer behind {@code KeepAliveHandler}: one per event loop, shared by every Vigil handler on it. Internal use

@@ -1,5 +1,5 @@
 /**
- * Internal use only: the per-event-loop timer behind {@link io.vigil.core.timer.HealthTimer}.
+ * Internal use only: the per-event-loop timer behind {@link io.vigil.core.internal.timer.HealthTimer}.
  *
  * <p>Types here are public so that Vigil's own packages can use them; they are not API and may change in any
  * release.
@@ -7,6 +7,6 @@
  * @since 0.1
  */
 @NullMarked
-package io.vigil.core.timer;
+package io.vigil.core.internal.timer;
 
 import org.jspecify.annotations.NullMarked;
