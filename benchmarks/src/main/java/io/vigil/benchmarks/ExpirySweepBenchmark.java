@@ -1,6 +1,6 @@
 package io.vigil.benchmarks;
 
-import io.vigil.core.internal.timer.TimerWheel;
+import io.vigil.core.internal.timer.LoopTimer;
 import io.vigil.core.internal.timer.TimerWheelConfig;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -74,7 +74,7 @@ public class ExpirySweepBenchmark extends TimerBench {
                 ish[i].arm(PERIOD + (i % phases) * step);
             }
         } else {
-            TimerWheel wheel = wheel();
+            LoopTimer wheel = wheel();
             long base = wheel.now();
             for (int i = 0; i < channels; i++) {
                 vigil[i] = new TimerStates.Vigil(counter, wheel, PERIOD);

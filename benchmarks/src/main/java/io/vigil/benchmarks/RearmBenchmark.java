@@ -1,6 +1,6 @@
 package io.vigil.benchmarks;
 
-import io.vigil.core.internal.timer.TimerWheel;
+import io.vigil.core.internal.timer.LoopTimer;
 import io.vigil.core.internal.timer.TimerWheelConfig;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
@@ -34,7 +34,7 @@ public class RearmBenchmark extends TimerBench {
 
     private TimerStates.Ish[] ish;
     private TimerStates.Vigil[] vigil;
-    private TimerWheel wheel;
+    private LoopTimer wheel;
     private long[] delays;
     private long[] ownDelay;
     private int[] order;

@@ -2,7 +2,7 @@ package io.vigil.benchmarks;
 
 import io.netty.channel.ManualIoEventLoop;
 import io.netty.util.concurrent.MockTicker;
-import io.vigil.core.internal.timer.TimerWheel;
+import io.vigil.core.internal.timer.LoopTimer;
 import io.vigil.core.internal.timer.TimerWheelConfig;
 import io.vigil.core.internal.timer.TimerWheels;
 import java.util.SplittableRandom;
@@ -46,7 +46,7 @@ public abstract class TimerBench extends AbstractBenchmark {
      *
      * @return the wheel
      */
-    protected final TimerWheel wheel() {
+    protected final LoopTimer wheel() {
         return TimerWheels.forExecutor(loop);
     }
 

@@ -63,7 +63,7 @@ class TimerWheelLoopShutdownTest {
             }
             assertThat(loop.submit(() -> client.isTimerArmed() && server[0] != null && server[0].isTimerArmed())
                     .get(5, TimeUnit.SECONDS)).isTrue();
-            TimerWheel wheel = loop.submit(() -> TimerWheels.forExecutor(loop)).get(5, TimeUnit.SECONDS);
+            LoopTimer wheel = loop.submit(() -> TimerWheels.forExecutor(loop)).get(5, TimeUnit.SECONDS);
             assertThat(TimerWheels.hasWheel(loop)).isTrue();
 
             assertThat(group.shutdownGracefully(0, 5, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS)).isTrue();
@@ -84,8 +84,8 @@ class TimerWheelLoopShutdownTest {
         try {
             EventLoop loop = group.next();
             Bare entry = new Bare();
-            TimerWheel wheel = loop.submit(() -> {
-                TimerWheel w = TimerWheels.forExecutor(loop);
+            LoopTimer wheel = loop.submit(() -> {
+                LoopTimer w = TimerWheels.forExecutor(loop);
                 entry.deadline = w.preciseNow() + TimeUnit.HOURS.toNanos(1);
                 w.schedule(entry);
                 return w;
