@@ -1,6 +1,7 @@
 package io.vigil.core.internal.timer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import io.netty.util.concurrent.MockTicker;
 import io.netty.util.concurrent.Ticker;
@@ -244,9 +245,9 @@ class TimerWheelTest {
 
     @Test
     void aTickOutsideOneMillisecondToOneSecondIsRefused() {
-        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+        assertThatIllegalArgumentException()
                 .isThrownBy(() -> new TimerWheel(999_999L, 0)).withMessageContaining("allowed 1 ms .. 1 s");
-        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+        assertThatIllegalArgumentException()
                 .isThrownBy(() -> new TimerWheel(1_000_000_001L, 0)).withMessageContaining("allowed 1 ms .. 1 s");
     }
 
