@@ -21,6 +21,9 @@ public record TickBudget(int maxExpiries, long maxNanos, Ticker clock) {
     /**
      * Checks the values.
      *
+     * @param maxExpiries expiries per call, at least 1
+     * @param maxNanos time per call, at least 1, nanoseconds
+     * @param clock the clock that measures the time spent
      * @throws IllegalArgumentException naming the setting, the value and the allowed range
      */
     public TickBudget {

@@ -40,6 +40,9 @@ public record TimerWheelConfig(long tickNanos, int maxExpiriesPerTick, long maxT
     /**
      * Checks the ranges.
      *
+     * @param tickNanos the granularity, 1 ms .. 1 s, nanoseconds
+     * @param maxExpiriesPerTick expiries per tick before carrying over, at least 1
+     * @param maxTickNanos time per tick spent on expiries before carrying over, at least 1 µs, nanoseconds
      * @throws IllegalArgumentException naming the setting, the value, the range and the unit
      */
     public TimerWheelConfig {
