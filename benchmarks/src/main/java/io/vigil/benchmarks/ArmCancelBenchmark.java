@@ -1,7 +1,7 @@
 package io.vigil.benchmarks;
 
-import io.vigil.core.timer.TimerWheel;
-import io.vigil.core.timer.TimerWheelConfig;
+import io.vigil.core.internal.timer.LoopTimer;
+import io.vigil.core.internal.timer.TimerWheelConfig;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
@@ -32,7 +32,7 @@ public class ArmCancelBenchmark extends TimerBench {
 
     private TimerStates.Ish[] ishProbes;
     private TimerStates.Vigil[] vigilProbes;
-    private TimerWheel wheel;
+    private LoopTimer wheel;
     private int[] order;
     private int next;
 

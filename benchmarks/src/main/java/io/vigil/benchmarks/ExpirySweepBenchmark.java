@@ -1,7 +1,7 @@
 package io.vigil.benchmarks;
 
-import io.vigil.core.timer.TimerWheel;
-import io.vigil.core.timer.TimerWheelConfig;
+import io.vigil.core.internal.timer.LoopTimer;
+import io.vigil.core.internal.timer.TimerWheelConfig;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -74,7 +74,7 @@ public class ExpirySweepBenchmark extends TimerBench {
                 ish[i].arm(PERIOD + (i % phases) * step);
             }
         } else {
-            TimerWheel wheel = wheel();
+            LoopTimer wheel = wheel();
             long base = wheel.now();
             for (int i = 0; i < channels; i++) {
                 vigil[i] = new TimerStates.Vigil(counter, wheel, PERIOD);

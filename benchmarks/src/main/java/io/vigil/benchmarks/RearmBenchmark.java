@@ -1,7 +1,7 @@
 package io.vigil.benchmarks;
 
-import io.vigil.core.timer.TimerWheel;
-import io.vigil.core.timer.TimerWheelConfig;
+import io.vigil.core.internal.timer.LoopTimer;
+import io.vigil.core.internal.timer.TimerWheelConfig;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
@@ -34,7 +34,7 @@ public class RearmBenchmark extends TimerBench {
 
     private TimerStates.Ish[] ish;
     private TimerStates.Vigil[] vigil;
-    private TimerWheel wheel;
+    private LoopTimer wheel;
     private long[] delays;
     private long[] ownDelay;
     private int[] order;

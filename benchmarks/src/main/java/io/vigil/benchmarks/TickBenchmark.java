@@ -1,7 +1,10 @@
 package io.vigil.benchmarks;
 
-import io.vigil.core.timer.TimerWheel;
-import io.vigil.core.timer.TimerWheelConfig;
+import io.vigil.core.internal.timer.LoopTimer;
+import io.vigil.core.internal.timer.TickBudget;
+import io.vigil.core.internal.timer.TimerScheduler;
+import io.vigil.core.internal.timer.TimerWheel;
+import io.vigil.core.internal.timer.TimerWheelConfig;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
@@ -14,8 +17,9 @@ import org.openjdk.jmh.annotations.Setup;
  * Timers beyond the wheel's 7.7-day range are parked and placed again when the wheel gets there, at real cost.
  * {@code bare}: the loop with no timers; {@code ish}: the timers on the loop's heap (its idle cost is a heap peek);
  * {@code vigil}: the timers in the loop's wheel, whose tick task runs once per iteration (tick cost = vigil − bare:
- * Netty's dispatch of the scheduled tick task plus the wheel's work); {@code vigil-advance}: the same wheel advanced
- * directly, without a loop (the wheel's own share, clock read included).
+ * Netty's dispatch of the scheduled tick task plus the wheel's work); {@code vigil-advance}: the same kind of wheel
+ * ({@link TimerWheel}, the data structure the loop's {@link LoopTimer} drives) advanced directly with the same budget,
+ * without a loop (the wheel's own share, clock read included).
  *
  * @since 0.1
  */
@@ -32,7 +36,9 @@ public class TickBenchmark extends TimerBench {
     @Param({"1000", "1000000"})
     public int channels;
 
+    private LoopTimer timer;
     private TimerWheel wheel;
+    private TickBudget budget;
     private boolean direct;
 
     /** Arms the timers; checks that a due timer fires and that the wheel ticks. */
@@ -50,11 +56,22 @@ public class TickBenchmark extends TimerBench {
             new TimerStates.Ish(counter, loop, 0).arm(TICK);
         } else if (impl.startsWith("vigil")) {
             direct = "vigil-advance".equals(impl);
-            wheel = direct ? TimerWheel.manual(ticker, TimerWheelConfig.fromSystemProperties()) : wheel();
-            for (int i = 0; i < channels; i++) {
-                new TimerStates.Vigil(counter, wheel, 0).arm(wheel.now() + delays[i]);
+            TimerScheduler scheduler;
+            long now = ticker.nanoTime();
+            if (direct) {
+                TimerWheelConfig config = TimerWheelConfig.fromSystemProperties();
+                wheel = new TimerWheel(config.tickNanos(), now);
+                budget = config.budget(ticker);
+                scheduler = wheel;
+            } else {
+                timer = wheel();
+                now = timer.now();
+                scheduler = timer;
             }
-            new TimerStates.Vigil(counter, wheel, 0).arm(wheel.now() + TICK);
+            for (int i = 0; i < channels; i++) {
+                new TimerStates.Vigil(counter, scheduler, 0).arm(now + delays[i]);
+            }
+            new TimerStates.Vigil(counter, scheduler, 0).arm(now + TICK);
         }
         if (direct) {
             for (int i = 0; i < 10 && counter.fired == 0; i++) {
@@ -65,10 +82,16 @@ public class TickBenchmark extends TimerBench {
             runUntilFired(1, "tick");
             check(counter.fired == 1, "only the short timer fired: " + counter.fired);
         }
-        if (wheel != null) {
-            long before = wheel.now();
+        if (timer != null) {
+            long before = timer.now();
             tick();
-            check(wheel.now() - before >= TICK, "the wheel ticked: its clock moved by " + (wheel.now() - before));
+            check(timer.now() - before >= TICK, "the wheel ticked: its clock moved by " + (timer.now() - before));
+            check(timer.size() == channels, "every long timer still armed: " + timer.size());
+        } else if (wheel != null) {
+            long before = wheel.currentTickTime();
+            tick();
+            long moved = wheel.currentTickTime() - before;
+            check(moved >= TICK, "the wheel ticked: its current tick moved by " + moved);
             check(wheel.size() == channels, "every long timer still armed: " + wheel.size());
         }
     }
@@ -78,7 +101,7 @@ public class TickBenchmark extends TimerBench {
     public void tick() {
         ticker.advance(TICK, TimeUnit.NANOSECONDS);
         if (direct) {
-            wheel.advance(ticker.nanoTime());
+            wheel.advance(ticker.nanoTime(), budget);
         } else {
             loop.runNow();
         }

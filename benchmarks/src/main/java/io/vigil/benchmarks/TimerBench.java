@@ -2,9 +2,9 @@ package io.vigil.benchmarks;
 
 import io.netty.channel.ManualIoEventLoop;
 import io.netty.util.concurrent.MockTicker;
-import io.vigil.core.timer.TimerWheel;
-import io.vigil.core.timer.TimerWheelConfig;
-import io.vigil.core.timer.TimerWheels;
+import io.vigil.core.internal.timer.LoopTimer;
+import io.vigil.core.internal.timer.TimerWheelConfig;
+import io.vigil.core.internal.timer.TimerWheels;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.TearDown;
@@ -46,7 +46,7 @@ public abstract class TimerBench extends AbstractBenchmark {
      *
      * @return the wheel
      */
-    protected final TimerWheel wheel() {
+    protected final LoopTimer wheel() {
         return TimerWheels.forExecutor(loop);
     }
 

@@ -2,8 +2,8 @@ package io.vigil.benchmarks;
 
 import io.netty.channel.ManualIoEventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.vigil.core.timer.TimerEntry;
-import io.vigil.core.timer.TimerWheel;
+import io.vigil.core.internal.timer.TimerEntry;
+import io.vigil.core.internal.timer.TimerScheduler;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -94,7 +94,7 @@ public final class TimerStates {
     /** One timer the way Vigil keeps it: the state object is the wheel entry. */
     public static final class Vigil extends TimerEntry {
         private final Counter counter;
-        private final TimerWheel wheel;
+        private final TimerScheduler wheel;
         private final long periodNanos;
         /** Expiries of this timer. */
         public int fires;
@@ -103,10 +103,10 @@ public final class TimerStates {
          * Creates a timer.
          *
          * @param counter counts expiries
-         * @param wheel the wheel that holds it
+         * @param wheel the loop's timer or a bare wheel, which holds it
          * @param periodNanos re-arm period after an expiry (from the old deadline), 0 for none
          */
-        public Vigil(Counter counter, TimerWheel wheel, long periodNanos) {
+        public Vigil(Counter counter, TimerScheduler wheel, long periodNanos) {
             this.counter = counter;
             this.wheel = wheel;
             this.periodNanos = periodNanos;

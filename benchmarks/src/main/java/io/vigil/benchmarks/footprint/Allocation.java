@@ -6,9 +6,11 @@ import io.netty.util.concurrent.MockTicker;
 import io.netty.util.concurrent.Ticker;
 import io.vigil.benchmarks.Pipelines;
 import io.vigil.benchmarks.TimerStates;
-import io.vigil.core.timer.TimerWheel;
-import io.vigil.core.timer.TimerWheelConfig;
-import io.vigil.core.timer.TimerWheels;
+import io.vigil.core.internal.timer.LoopTimer;
+import io.vigil.core.internal.timer.TickBudget;
+import io.vigil.core.internal.timer.TimerWheel;
+import io.vigil.core.internal.timer.TimerWheelConfig;
+import io.vigil.core.internal.timer.TimerWheels;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -179,7 +181,10 @@ public final class Allocation {
 
     private static long wheelPath(int ops, boolean expiry) {
         MockTicker ticker = Ticker.newMockTicker();
-        TimerWheel wheel = TimerWheel.manual(ticker, TimerWheelConfig.fromSystemProperties());
+        TimerWheelConfig config = TimerWheelConfig.fromSystemProperties();
+        long origin = ticker.nanoTime();
+        TimerWheel wheel = new TimerWheel(config.tickNanos(), origin);
+        TickBudget budget = config.budget(ticker);
         TimerStates.Counter counter = new TimerStates.Counter();
         long period = TimeUnit.SECONDS.toNanos(1);
         TimerStates.Vigil[] timers = new TimerStates.Vigil[CHANNELS];
@@ -199,11 +204,12 @@ public final class Allocation {
                 long target = counter.fired + ops;
                 while (counter.fired < target) {
                     ticker.advance(period / 100, TimeUnit.NANOSECONDS);
-                    wheel.advance(ticker.nanoTime());
+                    wheel.advance(ticker.nanoTime(), budget);
                 }
             } else {
                 for (int i = 0; i < ops; i++) {
-                    timers[i % CHANNELS].arm(wheel.now() + delays[i & 4095]);
+                    // The clock stands still on this path: now is the wheel's origin.
+                    timers[i % CHANNELS].arm(origin + delays[i & 4095]);
                 }
             }
         });
@@ -222,7 +228,7 @@ public final class Allocation {
             Duration idle = Duration.ofSeconds(1);
             ChannelPipeline[] pipelines = track(loop, Pipelines.build(CHANNELS, ticker, loop,
                     Pipelines.handler("vigil", idle, Duration.ofSeconds(1)), sink, consumer, null));
-            TimerWheel wheel = TimerWheels.forExecutor(loop);
+            LoopTimer wheel = TimerWheels.forExecutor(loop);
             long tick = wheel.tickNanos();
             long before = wheel.expiredTotal();
             long result = measure(() -> {

@@ -7,7 +7,7 @@ import io.netty.util.concurrent.MockTicker;
 import io.netty.util.concurrent.Ticker;
 import io.vigil.benchmarks.Pipelines;
 import io.vigil.core.handler.KeepAliveHandler;
-import io.vigil.core.timer.TimerWheels;
+import io.vigil.core.internal.timer.TimerWheels;
 import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -2,7 +2,7 @@ package io.vigil.benchmarks.report;
 
 import io.vigil.benchmarks.footprint.Allocation;
 import io.vigil.benchmarks.footprint.Footprint;
-import io.vigil.core.timer.TimerWheelConfig;
+import io.vigil.core.internal.timer.TimerWheelConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

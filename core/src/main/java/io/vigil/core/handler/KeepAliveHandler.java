@@ -14,6 +14,8 @@ import io.vigil.core.event.PeerAlive;
 import io.vigil.core.event.PeerDead;
 import io.vigil.core.event.PeerIdle;
 import io.vigil.core.event.ProbeSent;
+import io.vigil.core.internal.timer.HealthTimer;
+import io.vigil.core.internal.timer.TimerWheels;
 import io.vigil.core.kernel.KernelSample;
 import io.vigil.core.machine.HealthState;
 import io.vigil.core.machine.HealthStateMachine;
@@ -25,8 +27,6 @@ import io.vigil.core.policy.KeepAlivePolicy;
 import io.vigil.core.policy.ProofOfLife;
 import io.vigil.core.probe.Prober;
 import io.vigil.core.socket.Transport;
-import io.vigil.core.timer.HealthTimer;
-import io.vigil.core.timer.TimerWheels;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 

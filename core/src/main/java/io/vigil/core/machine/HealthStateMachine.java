@@ -1,8 +1,8 @@
 package io.vigil.core.machine;
 
 import io.vigil.core.event.DeathReason;
+import io.vigil.core.internal.timer.TimerEntry;
 import io.vigil.core.policy.KeepAlivePolicy;
-import io.vigil.core.timer.TimerEntry;
 import org.jspecify.annotations.Nullable;
 
 /**

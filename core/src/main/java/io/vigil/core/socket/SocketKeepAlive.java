@@ -9,6 +9,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
+import io.vigil.core.metrics.GuardedHealthRecorder;
 import io.vigil.core.metrics.HealthRecorder;
 import io.vigil.core.policy.KeepAlivePolicy;
 import io.vigil.core.policy.KernelKeepAlive;
@@ -61,12 +62,14 @@ public final class SocketKeepAlive {
     private final KernelKeepAlive kernel;
     private final boolean strict;
     private final HealthRecorder recorder;
+    private final HealthRecorder guardedRecorder;
 
     private SocketKeepAlive(Builder b) {
         this.policy = b.policy;
         this.kernel = b.policy.toKernel(b.rounding);
         this.strict = b.strict;
         this.recorder = b.recorder;
+        this.guardedRecorder = GuardedHealthRecorder.of(b.recorder);
     }
 
     /**
@@ -171,6 +174,11 @@ public final class SocketKeepAlive {
      */
     public HealthRecorder recorder() {
         return recorder;
+    }
+
+    /** The recorder behind the guard that keeps its failures from the connection. */
+    HealthRecorder guardedRecorder() {
+        return guardedRecorder;
     }
 
     /**

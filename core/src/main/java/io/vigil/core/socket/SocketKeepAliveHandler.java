@@ -12,7 +12,6 @@ import io.vigil.core.event.KernelOptionsApplied;
 import io.vigil.core.metrics.HealthSubject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,7 +24,6 @@ import org.jspecify.annotations.Nullable;
 final class SocketKeepAliveHandler extends ChannelInboundHandlerAdapter {
 
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(SocketKeepAliveHandler.class);
-    private static final AtomicBoolean RECORDER_FAILURE_LOGGED = new AtomicBoolean();
 
     /** The order options are set in: {@code SO_KEEPALIVE} last, so the timer is armed with the new idle time. */
     private static final KernelOption[] SET_ORDER = {
@@ -107,16 +105,7 @@ final class SocketKeepAliveHandler extends ChannelInboundHandlerAdapter {
         }
         KernelOptionsReport report = readBack(ch);
         logger.debug("{} kernel keepalive options: {} {}", ch, report.transport(), report.outcomes());
-        try {
-            settings.recorder().kernelOptions(Transport.subjectOf(ch, SocketKeepAlive.PROTOCOL, false), report);
-        } catch (Throwable failure) {
-            if (RECORDER_FAILURE_LOGGED.compareAndSet(false, true)) {
-                logger.warn("HealthRecorder {} threw on kernelOptions; the connection is not affected (further"
-                        + " failures are logged at debug level).", settings.recorder(), failure);
-            } else {
-                logger.debug("HealthRecorder {} threw again.", settings.recorder(), failure);
-            }
-        }
+        settings.guardedRecorder().kernelOptions(Transport.subjectOf(ch, SocketKeepAlive.PROTOCOL, false), report);
         ctx.fireUserEventTriggered(new KernelOptionsApplied(report));
         if (settings.isStrict() && !report.allApplied()) {
             ctx.fireExceptionCaught(new KernelOptionsException(report, refusal));

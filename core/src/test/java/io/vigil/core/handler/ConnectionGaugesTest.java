@@ -13,7 +13,7 @@ import io.vigil.core.probe.HeartbeatProber;
 import io.vigil.core.probe.HeartbeatResponder;
 import io.vigil.core.testing.EventRecorder;
 import io.vigil.core.testing.TestChannel;
-import io.vigil.core.timer.TimerWheels;
+import io.vigil.core.internal.timer.TimerWheels;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;

@@ -22,7 +22,7 @@ import io.vigil.core.probe.HeartbeatResponder;
 import io.vigil.core.testing.EventRecorder;
 import io.vigil.core.testing.EventRecorder.Timed;
 import io.vigil.core.testing.TestChannel;
-import io.vigil.core.timer.TimerWheels;
+import io.vigil.core.internal.timer.TimerWheels;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,6 +2,7 @@ package io.vigil.core.loopback;
 
 import io.vigil.core.handler.HandlerAccess;
 import io.vigil.core.VigilPipeline;
+import io.vigil.core.internal.timer.TimerWheels;
 import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,7 +34,6 @@ import io.vigil.core.probe.HeartbeatCodec;
 import io.vigil.core.probe.HeartbeatProber;
 import io.vigil.core.probe.HeartbeatResponder;
 import io.vigil.core.testing.EventRecorder;
-import io.vigil.core.timer.TimerWheels;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;

@@ -2,12 +2,12 @@ package io.vigil.core.testing;
 
 import io.netty.buffer.Unpooled;
 import io.vigil.core.handler.KeepAliveHandler;
+import io.vigil.core.internal.timer.TimerWheels;
 import io.vigil.core.metrics.HealthRecorder;
 import io.vigil.core.policy.KeepAlivePolicy;
 import io.vigil.core.probe.HeartbeatFrame;
 import io.vigil.core.probe.HeartbeatProber;
 import io.vigil.core.probe.HeartbeatResponder;
-import io.vigil.core.timer.TimerWheels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

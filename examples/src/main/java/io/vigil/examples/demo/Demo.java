@@ -1,6 +1,7 @@
 package io.vigil.examples.demo;
 
 import io.vigil.core.VigilPipeline;
+import io.vigil.core.internal.timer.TimerWheels;
 import io.micrometer.core.instrument.Tags;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -37,7 +38,6 @@ import io.vigil.core.probe.HeartbeatResponder;
 import io.vigil.core.kernel.KernelOptionsReport;
 import io.vigil.core.kernel.OptionOutcome;
 import io.vigil.core.socket.SocketKeepAlive;
-import io.vigil.core.timer.TimerWheels;
 import io.vigil.examples.metrics.PrometheusEndpoint;
 import io.vigil.examples.metrics.VigilPrometheus;
 import java.io.IOException;

@@ -1,12 +1,12 @@
-package io.vigil.core.timer;
+package io.vigil.core.internal.timer;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * Something a {@link HealthTimer} can hold: the intrusive node of a timer. The subclass <em>is</em> the per-channel
+ * Something a {@link TimerWheel} holds: the intrusive node of a timer. The subclass <em>is</em> the per-channel
  * state, so arming, re-arming and cancelling allocate nothing.
  *
- * <p>The owner sets {@link #deadline} and then calls {@link HealthTimer#schedule(TimerEntry)}; the timer owns the
+ * <p>The owner sets {@link #deadline} and then calls {@link TimerScheduler#schedule(TimerEntry)}; the timer owns the
  * links. Internal use only.
  *
  * <p><b>Thread safety:</b> confined to the event loop of the timer that holds it.
@@ -19,13 +19,14 @@ public abstract class TimerEntry {
     static final int UNLINKED = -1;
 
     /**
-     * When the entry is due, in the timer's {@link HealthTimer#now() clock}, nanoseconds. Written by the owner
-     * before {@link HealthTimer#schedule(TimerEntry)}; read by the timer.
+     * When the entry is due, in the timer's clock (the event loop's ticker), nanoseconds. Written by the owner
+     * before {@link TimerScheduler#schedule(TimerEntry)}; read by the timer.
      */
     protected long deadline;
 
     @Nullable TimerEntry prev;
     @Nullable TimerEntry next;
+    /** Where the wheel holds the entry: a slot code of {@link TimerWheel}, or {@link #UNLINKED}. */
     int slot = UNLINKED;
 
     /** Creates an entry that no timer holds. */

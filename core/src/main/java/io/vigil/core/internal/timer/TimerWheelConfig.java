@@ -1,12 +1,18 @@
-package io.vigil.core.timer;
+package io.vigil.core.internal.timer;
 
+import io.netty.util.concurrent.Ticker;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Settings of a {@link TimerWheel}. Internal use only.
+ * Settings of a {@link LoopTimer}: the tick of its {@link TimerWheel} and its per-tick {@link TickBudget}. Internal
+ * use only.
  *
- * <p>The defaults come from system properties, read once:
+ * <p>The defaults come from system properties, read and checked by {@link #fromSystemProperties()} each time a
+ * {@link LoopTimer} is made (so a bad value fails every first use with the same message, never an
+ * {@link ExceptionInInitializerError}):
  * <ul>
  *   <li>{@code io.vigil.timer.tickMillis} — the tick, default {@value #DEFAULT_TICK_MILLIS} ms. A deadline fires at
  *       the first tick at or after it: at most one tick late, never early. Inbound traffic is stamped with the
@@ -31,18 +37,16 @@ public record TimerWheelConfig(long tickNanos, int maxExpiriesPerTick, long maxT
     /** Default time budget per tick: {@value} µs. */
     public static final long DEFAULT_MAX_TICK_MICROS = 4_000;
 
-    private static final TimerWheelConfig FROM_PROPERTIES = new TimerWheelConfig(
-            Duration.ofMillis(Long.getLong("io.vigil.timer.tickMillis", DEFAULT_TICK_MILLIS)).toNanos(),
-            Integer.getInteger("io.vigil.timer.maxExpiriesPerTick", DEFAULT_MAX_EXPIRIES_PER_TICK),
-            Long.getLong("io.vigil.timer.maxTickMicros", DEFAULT_MAX_TICK_MICROS) * 1000L);
-
     /**
      * Checks the ranges.
      *
+     * @param tickNanos the granularity, 1 ms .. 1 s, nanoseconds
+     * @param maxExpiriesPerTick expiries per tick before carrying over, at least 1
+     * @param maxTickNanos time per tick spent on expiries before carrying over, at least 1 µs, nanoseconds
      * @throws IllegalArgumentException naming the setting, the value, the range and the unit
      */
     public TimerWheelConfig {
-        if (tickNanos < 1_000_000L || tickNanos > 1_000_000_000L) {
+        if (tickNanos < TimerWheel.MIN_TICK_NANOS || tickNanos > TimerWheel.MAX_TICK_NANOS) {
             throw new IllegalArgumentException("tick = " + tickNanos + " ns is out of range: allowed 1 ms .. 1 s");
         }
         if (maxExpiriesPerTick < 1) {
@@ -55,12 +59,38 @@ public record TimerWheelConfig(long tickNanos, int maxExpiriesPerTick, long maxT
     }
 
     /**
-     * Returns the settings from the system properties (or their defaults).
+     * Reads and checks the system properties now (unset ones take their defaults).
      *
      * @return the settings
+     * @throws IllegalArgumentException if a property is not a whole number in its range; the message names the
+     *         property, the value, the allowed range and the unit
      */
     public static TimerWheelConfig fromSystemProperties() {
-        return FROM_PROPERTIES;
+        return fromProperties(System::getProperty);
+    }
+
+    /**
+     * Reads and checks the properties of {@code lookup} (unset ones take their defaults).
+     *
+     * @param lookup the property source
+     * @return the settings
+     * @throws IllegalArgumentException if a property is not a whole number in its range
+     */
+    static TimerWheelConfig fromProperties(Function<String, @Nullable String> lookup) {
+        long tickMillis = TimerProperty.TICK_MILLIS.read(lookup);
+        long maxExpiries = TimerProperty.MAX_EXPIRIES_PER_TICK.read(lookup);
+        long maxTickMicros = TimerProperty.MAX_TICK_MICROS.read(lookup);
+        return new TimerWheelConfig(tickMillis * 1_000_000L, (int) maxExpiries, maxTickMicros * 1_000L);
+    }
+
+    /**
+     * Returns the per-tick budget of these settings, its time measured on {@code clock}.
+     *
+     * @param clock the clock of the wheel's caller
+     * @return the budget
+     */
+    public TickBudget budget(Ticker clock) {
+        return new TickBudget(maxExpiriesPerTick, maxTickNanos, clock);
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.vigil.core.timer;
+package io.vigil.core.internal.timer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -65,7 +65,7 @@ class TimerWheelLoopShutdownTest {
             assertThat(loop.submit(() -> HandlerAccess.isTimerArmed(client) && server[0] != null
                     && HandlerAccess.isTimerArmed(server[0]))
                     .get(5, TimeUnit.SECONDS)).isTrue();
-            TimerWheel wheel = loop.submit(() -> TimerWheels.forExecutor(loop)).get(5, TimeUnit.SECONDS);
+            LoopTimer wheel = loop.submit(() -> TimerWheels.forExecutor(loop)).get(5, TimeUnit.SECONDS);
             assertThat(TimerWheels.hasWheel(loop)).isTrue();
 
             assertThat(group.shutdownGracefully(0, 5, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS)).isTrue();
@@ -86,8 +86,8 @@ class TimerWheelLoopShutdownTest {
         try {
             EventLoop loop = group.next();
             Bare entry = new Bare();
-            TimerWheel wheel = loop.submit(() -> {
-                TimerWheel w = TimerWheels.forExecutor(loop);
+            LoopTimer wheel = loop.submit(() -> {
+                LoopTimer w = TimerWheels.forExecutor(loop);
                 entry.deadline = w.preciseNow() + TimeUnit.HOURS.toNanos(1);
                 w.schedule(entry);
                 return w;

@@ -1,63 +1,70 @@
-package io.vigil.core.timer;
+package io.vigil.core.internal.timer;
 
-import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.GenericFutureListener;
-import io.netty.util.concurrent.ScheduledFuture;
-import io.netty.util.concurrent.Ticker;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
-import java.util.concurrent.TimeUnit;
-import org.jspecify.annotations.Nullable;
 
 /**
- * A hierarchical timing wheel for one event loop: O(1) arm, re-arm and cancel, no allocation, entries are the
- * channels' own state objects. Internal use only.
+ * A hierarchical timing wheel of {@link TimerEntry} objects: O(1) arm, re-arm and cancel, no allocation, entries are
+ * the channels' own state objects. A pure data structure driven by its caller, like Agrona's
+ * {@code DeadlineTimerWheel.poll(now, handler, limit)}: it has no clock, executor or task of its own; whoever calls
+ * {@link #advance(long, TickBudget)} decides when time moves ({@link LoopTimer} does, once per tick, on its event
+ * loop). Internal use only.
  *
  * <p>Four levels of slots: 256 slots of one tick, then three levels of 64 slots each 64 times coarser (covering
  * 2<sup>26</sup> ticks, 7.7 days at 10 ms). An entry sits at the finest level whose range holds its deadline and is
  * moved down when the wheel reaches its coarse slot, so it is visited at most four times and fires at the first
- * tick at or after its deadline: never early, at most one tick late. Expired entries are handled with a budget
- * ({@link TimerWheelConfig}); what exceeds it waits for the next tick, so a herd of 100k expiring channels never
- * stalls one loop iteration for more than the budget. Nothing is lost. Moving a coarse slot's entries down a level
- * (a cascade) counts against the same time budget, so 1M channels armed together cannot stall a tick either.
+ * tick at or after its deadline: never early, at most one tick late. Expired entries are handled within a
+ * {@link TickBudget}; what exceeds it waits for the next call, so a herd of 100k expiring channels never stalls one
+ * call for more than the budget. Nothing is lost. Moving a coarse slot's entries down a level (a cascade) counts
+ * against the same time budget, so 1M channels armed together cannot stall a call either.
  *
  * <p><b>Worst-case lateness.</b> With tick {@code T} (10 ms by default) an entry fires at the first tick at or after
- * its deadline, so at most {@code T} late, while the loop runs its tick on time and no budget is exhausted. Under a
- * herd, the work beyond a tick's budget waits for the following ticks, and so does every entry due behind it (ticks
- * are processed in order): a herd of {@code N} entries due together finishes within {@code ceil(N / perTick)} ticks,
- * where {@code perTick} is how many expiries (or cascade moves) fit in the budget ({@code maxExpiriesPerTick}, or
- * fewer when {@code maxTickNanos} runs out first). Lateness added by the event loop itself (a tick task that runs
- * late because the loop was busy) comes on top, as for any Netty scheduled task.
+ * its deadline, so at most {@code T} late, while the wheel is advanced every tick and no budget is exhausted. Under a
+ * herd, the work beyond a call's budget waits for the following calls, and so does every entry due behind it (ticks
+ * are processed in order): a herd of {@code N} entries due together finishes within {@code ceil(N / perTick)} calls,
+ * where {@code perTick} is how many expiries (or cascade moves) fit in the budget ({@code maxExpiries}, or fewer
+ * when {@code maxNanos} runs out first). Lateness of the caller itself (a tick task that runs late because the loop
+ * was busy) comes on top.
  *
- * <p>The wheel drives itself with one fixed-rate task on its event loop, only while it holds entries. Each tick
- * refreshes the cached clock ({@link #now()}, {@link #stamp()}). A wheel made with {@link #manual} has no task and
- * is driven by calls to {@link #advance(long)}.
+ * <p><b>Slot codes.</b> An entry's {@code slot} field holds a code that says where it is without a search:
+ * <ul>
+ *   <li>a coarse entry's code is its slot's index ({@code 256 ..}); {@link #levelOf} gives its level, whose count
+ *       ({@link #levelSize}) includes entries of the level waiting in the cascading list;</li>
+ *   <li>a level-0 entry's code is a flag plus the low bits of the tick it is due at ({@link #level0Code});
+ *       {@link #level0Slot} gives its slot. While that tick is after {@link #currentTick} the entry is in its slot
+ *       and counted by the slot's occupancy bit; once {@link #currentTick} reaches it, the whole slot has been moved
+ *       to the expiring list ({@link #waitsInItsSlot} tells the two apart).</li>
+ * </ul>
+ * So a due slot or a coarse slot moves to the expiring or cascading list in O(1), by splicing the list, without
+ * touching (re-coding) its entries.
  *
- * <p><b>Thread safety:</b> confined to its event loop; every method must be called there.
+ * <p><b>Thread safety:</b> not thread-safe; confined to the thread that drives it (for {@link LoopTimer}, its event
+ * loop). Callbacks run on that thread, inside {@link #advance}, and may schedule and cancel entries.
  *
  * @since 0.1
  */
-public final class TimerWheel implements HealthTimer {
+public final class TimerWheel implements TimerScheduler {
 
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(TimerWheel.class);
+
+    /** The finest tick allowed, nanoseconds; {@link #floorDiv} relies on it. */
+    static final long MIN_TICK_NANOS = 1_000_000L;
+    /** The coarsest tick allowed, nanoseconds. */
+    static final long MAX_TICK_NANOS = 1_000_000_000L;
 
     private static final int LEVELS = 4;
     private static final int L0_SLOTS = 256;
     private static final int UPPER_SLOTS = 64;
     private static final int SLOT_COUNT = L0_SLOTS + (LEVELS - 1) * UPPER_SLOTS;
-    /** The list of entries taken out of a due slot and waiting to expire (possibly over several ticks). */
+    /** The list of entries taken out of a due slot and waiting to expire (possibly over several calls). */
     private static final int EXPIRING = SLOT_COUNT;
     /** The list of entries taken out of coarse slots and waiting to move down a level. */
     private static final int CASCADING = SLOT_COUNT + 1;
-    /**
-     * An entry's {@code slot} field holds a code: for a coarse slot, its index ({@code 256 ..}); for level 0, this
-     * flag plus the low bits of the tick it is due at. Lists move to the expiring or cascading list in O(1), without
-     * touching their entries: a level-0 entry due at or before {@link #currentTick} is in the expiring list, a later
-     * one in its slot; a coarse entry is counted in its level until it is moved down.
-     */
+    /** Flag of a level-0 slot code; coarse codes are slot indexes, below it. */
     private static final int L0_CODE = 1 << 30;
+    /** The bits of a level-0 code that hold the due tick. */
     private static final int DUE_MASK = (1 << 29) - 1;
+    /** Half the range of {@link #DUE_MASK}: due ticks compare with {@link #currentTick} by wrapping subtraction. */
     private static final int DUE_HALF = 1 << 28;
     /** Ticks per slot at each level, as a shift. */
     private static final int[] SHIFT = {0, 8, 14, 20};
@@ -66,16 +73,11 @@ public final class TimerWheel implements HealthTimer {
     /** Work items (expiries or cascade moves) between two reads of the clock for the time budget. */
     private static final int TIME_CHECK_MASK = 15;
 
-    private final @Nullable EventExecutor executor;
-    private final Ticker ticker;
     private final long tickNanos;
     /** {@code 1.0 / tickNanos}, for {@link #floorTicks}. */
     private final double ticksPerNano;
-    private final long stampMarginNanos;
-    private final int maxExpiriesPerTick;
-    private final long maxTickNanos;
+    /** Tick 0 starts here, nanoseconds. */
     private final long origin;
-    private final @Nullable Listener listener;
 
     private final Sentinel[] heads = new Sentinel[SLOT_COUNT + 2];
     /** Occupancy bitmap of level 0, one bit per slot. */
@@ -92,63 +94,31 @@ public final class TimerWheel implements HealthTimer {
     private boolean carryOver;
     /** Work items done in the current {@link #advance} call, for the time budget. */
     private int work;
-    private long now;
-    private long stamp;
     private long expiredTotal;
     private long carryOvers;
 
-    private @Nullable ScheduledFuture<?> tickFuture;
-    private final Runnable tickTask = this::tick;
-    /** Notices the loop cancelling the tick task (it is shutting down) and lets the wheel go. */
-    private final GenericFutureListener<Future<Object>> tickStopped = this::tickStopped;
-
     /**
-     * Creates a wheel that drives itself on {@code executor}.
+     * Creates an empty wheel whose tick 0 starts at {@code originNanos}; tick {@code k} is the interval
+     * {@code [origin + k * tick, origin + (k + 1) * tick)}.
      *
-     * @param executor the event loop; every call must come from it
-     * @param ticker the loop's ticker
-     * @param config the settings
-     * @param listener told when the wheel starts and stops ticking; may be null
+     * @param tickNanos the granularity, 1 ms .. 1 s, nanoseconds
+     * @param originNanos the start of tick 0 in the caller's clock, nanoseconds (usually the clock's time now)
+     * @throws IllegalArgumentException if the tick is out of range
      */
-    public TimerWheel(EventExecutor executor, Ticker ticker, TimerWheelConfig config, @Nullable Listener listener) {
-        this(executor, ticker, config, listener, 0);
-    }
-
-    private TimerWheel(@Nullable EventExecutor executor, Ticker ticker, TimerWheelConfig config,
-                       @Nullable Listener listener, int unused) {
-        this.executor = executor;
-        this.ticker = ticker;
-        this.tickNanos = config.tickNanos();
+    public TimerWheel(long tickNanos, long originNanos) {
+        if (tickNanos < MIN_TICK_NANOS || tickNanos > MAX_TICK_NANOS) {
+            throw new IllegalArgumentException("tick = " + tickNanos + " ns is out of range: allowed 1 ms .. 1 s");
+        }
+        this.tickNanos = tickNanos;
         this.ticksPerNano = 1.0 / tickNanos;
-        this.stampMarginNanos = 2 * tickNanos;
-        this.maxExpiriesPerTick = config.maxExpiriesPerTick();
-        this.maxTickNanos = config.maxTickNanos();
-        this.listener = listener;
+        this.origin = originNanos;
         for (int i = 0; i < heads.length; i++) {
             heads[i] = new Sentinel();
         }
-        this.origin = ticker.nanoTime();
-        this.now = origin;
-        this.stamp = origin + stampMarginNanos;
-    }
-
-    /**
-     * Creates a wheel with no task of its own, driven by {@link #advance(long)}: for tests and benchmarks.
-     *
-     * @param ticker the clock
-     * @param config the settings
-     * @return a new wheel
-     */
-    public static TimerWheel manual(Ticker ticker, TimerWheelConfig config) {
-        return new TimerWheel(null, ticker, config, null, 0);
     }
 
     @Override
     public void schedule(TimerEntry entry) {
-        assert executor == null || executor.inEventLoop();
-        if (tickFuture == null && executor != null) {
-            wake();
-        }
         int slot = slotFor(entry.deadline);
         if (slot == entry.slot) {
             return;
@@ -161,53 +131,9 @@ public final class TimerWheel implements HealthTimer {
 
     @Override
     public void cancel(TimerEntry entry) {
-        assert executor == null || executor.inEventLoop();
-        if (entry.slot == TimerEntry.UNLINKED) {
-            return;
+        if (entry.slot != TimerEntry.UNLINKED) {
+            unlink(entry);
         }
-        unlink(entry);
-        if (size == 0) {
-            sleep();
-        }
-    }
-
-    @Override
-    public long now() {
-        return now;
-    }
-
-    @Override
-    public long stamp() {
-        return stamp;
-    }
-
-    @Override
-    public long stampMarginNanos() {
-        return stampMarginNanos;
-    }
-
-    @Override
-    public long tickNanos() {
-        return tickNanos;
-    }
-
-    @Override
-    public long preciseNow() {
-        refresh(ticker.nanoTime());
-        return now;
-    }
-
-    /**
-     * Returns the event loop that drives this wheel.
-     *
-     * @return the executor
-     * @throws IllegalStateException for a {@link #manual} wheel
-     */
-    public EventExecutor executor() {
-        if (executor == null) {
-            throw new IllegalStateException("a manual wheel has no executor");
-        }
-        return executor;
     }
 
     /**
@@ -220,18 +146,37 @@ public final class TimerWheel implements HealthTimer {
     }
 
     /**
-     * Tells whether the wheel's own tick task is scheduled.
+     * Tells whether the wheel holds no entry.
      *
-     * @return true while ticking
+     * @return true if empty
      */
-    public boolean isTicking() {
-        return tickFuture != null;
+    public boolean isEmpty() {
+        return size == 0;
     }
 
     /**
-     * Tells whether due entries were left for the next tick because a tick's budget ran out.
+     * Returns the granularity.
      *
-     * @return true if expiries are carried over
+     * @return nanoseconds
+     */
+    public long tickNanos() {
+        return tickNanos;
+    }
+
+    /**
+     * Returns the start of the last tick processed: every entry due before it has expired unless
+     * {@link #hasCarryOver()}.
+     *
+     * @return nanoseconds, in the caller's clock
+     */
+    public long currentTickTime() {
+        return origin + currentTick * tickNanos;
+    }
+
+    /**
+     * Tells whether due entries (or a cascade) were left for the next call because a call's budget ran out.
+     *
+     * @return true if work is carried over
      */
     public boolean hasCarryOver() {
         return carryOver;
@@ -247,7 +192,7 @@ public final class TimerWheel implements HealthTimer {
     }
 
     /**
-     * Returns how many ticks ended with expiries carried over to the next.
+     * Returns how many calls of {@link #advance} ended with work carried over to the next.
      *
      * @return the count
      */
@@ -256,19 +201,21 @@ public final class TimerWheel implements HealthTimer {
     }
 
     /**
-     * Advances the cached clock to {@code nowNanos} and expires every entry whose deadline has passed, within the
-     * per-tick budget. Called by the wheel's own task; call it directly only on a {@link #manual} wheel.
+     * Processes every tick up to the one holding {@code nowNanos} and expires every entry whose deadline has passed,
+     * within the budget; what the budget leaves waits for the next call (first, before any later tick). Each expired
+     * entry is unlinked, then its {@link TimerEntry#onTimerExpired(long)} runs with {@code nowNanos}; what a callback
+     * throws is logged and the wheel goes on. On an empty wheel this is O(1): it only moves the current tick.
      *
-     * @param nowNanos the ticker's time
+     * @param nowNanos the caller's time now, nanoseconds, not earlier than in the previous call
+     * @param budget the work this call may do
      * @return the number of entries expired by this call
      */
-    public int advance(long nowNanos) {
-        refresh(nowNanos);
-        long target = floorTicks(now - origin);
+    public int advance(long nowNanos, TickBudget budget) {
+        long target = floorTicks(nowNanos - origin);
         work = 0;
         int expired = 0;
         if (carryOver) {
-            expired = finishTick(0, nowNanos);
+            expired = finishTick(0, nowNanos, budget);
             if (carryOver) {
                 return expired;
             }
@@ -289,11 +236,11 @@ public final class TimerWheel implements HealthTimer {
             currentTick = next - 1;
             pendingTick = next;
             for (int level = LEVELS - 1; level >= 1; level--) {
-                if (levelSize[level] != 0 && (next & ((1L << SHIFT[level]) - 1)) == 0) {
+                if (levelSize[level] != 0 && isCascadeTick(level, next)) {
                     takeForCascade(level, next);
                 }
             }
-            expired = finishTick(expired, nowNanos);
+            expired = finishTick(expired, nowNanos, budget);
             if (carryOver) {
                 break;
             }
@@ -305,11 +252,11 @@ public final class TimerWheel implements HealthTimer {
      * Finishes {@link #pendingTick} within the budget: moves the cascading entries down, takes the tick's due slot
      * and expires it. Sets {@link #carryOver} if the budget runs out first.
      */
-    private int finishTick(int expiredSoFar, long startNanos) {
+    private int finishTick(int expiredSoFar, long nowNanos, TickBudget budget) {
         carryOver = false;
         Sentinel cascading = heads[CASCADING];
         while (cascading.next != cascading) {
-            if (overTime(startNanos)) {
+            if (overTime(nowNanos, budget)) {
                 carryOver = true;
                 carryOvers++;
                 return expiredSoFar;
@@ -324,69 +271,13 @@ public final class TimerWheel implements HealthTimer {
             currentTick = pendingTick;
             takeDue(currentTick);
         }
-        return expire(expiredSoFar, startNanos);
+        return expire(expiredSoFar, nowNanos, budget);
     }
 
     /** True when this call has worked longer than the time budget; reads the clock every few work items. */
-    private boolean overTime(long startNanos) {
-        return (work & TIME_CHECK_MASK) == TIME_CHECK_MASK && ticker.nanoTime() - startNanos >= maxTickNanos;
-    }
-
-    private void tick() {
-        advance(ticker.nanoTime());
-        if (size == 0) {
-            sleep();
-        }
-    }
-
-    /** The tick task ended without {@link #sleep()}: its loop cancelled it while shutting down. */
-    private void tickStopped(Future<Object> future) {
-        if (future == tickFuture) {
-            tickFuture = null;
-            if (listener != null) {
-                listener.onIdle(this);
-            }
-        }
-    }
-
-    private void refresh(long nowNanos) {
-        if (nowNanos - now > 0) {
-            now = nowNanos;
-            stamp = nowNanos + stampMarginNanos;
-        }
-    }
-
-    /**
-     * Starts the tick task. After the wheel was empty, first catches the tick up without expiring anything (an
-     * empty wheel has nothing to expire); a wheel whose task was cancelled by its loop keeps its entries as they are.
-     */
-    @SuppressWarnings("unchecked")
-    private void wake() {
-        assert executor != null;
-        if (size == 0) {
-            refresh(ticker.nanoTime());
-            currentTick = Math.max(currentTick, floorTicks(now - origin));
-            pendingTick = currentTick;
-            carryOver = false;
-        }
-        ScheduledFuture<?> f = executor.scheduleAtFixedRate(tickTask, tickNanos, tickNanos, TimeUnit.NANOSECONDS);
-        tickFuture = f;
-        ((ScheduledFuture<Object>) f).addListener(tickStopped);
-        if (listener != null) {
-            listener.onTicking(this);
-        }
-    }
-
-    /** Stops the tick task once the wheel is empty. */
-    private void sleep() {
-        ScheduledFuture<?> f = tickFuture;
-        if (f != null) {
-            tickFuture = null;
-            f.cancel(false);
-            if (listener != null) {
-                listener.onIdle(this);
-            }
-        }
+    private boolean overTime(long startNanos, TickBudget budget) {
+        return (work & TIME_CHECK_MASK) == TIME_CHECK_MASK
+                && budget.clock().nanoTime() - startNanos >= budget.maxNanos();
     }
 
     /** The next tick after {@link #currentTick} at which a level-0 slot is occupied or a level must cascade. */
@@ -433,8 +324,16 @@ public final class TimerWheel implements HealthTimer {
     }
 
     /**
+     * Moves the level's slot for {@code tick} to the cascading list in O(1); {@link #finishTick} then moves each
+     * entry down to where it belongs, within the budget.
+     */
+    private void takeForCascade(int level, long tick) {
+        moveAll(heads[BASE[level] + (int) ((tick >> SHIFT[level]) & (UPPER_SLOTS - 1))], CASCADING);
+    }
+
+    /**
      * Appends the list at {@code head} to the special list {@code target} (expiring or cascading) in O(1), without
-     * touching its entries; leaves {@code head} empty.
+     * touching its entries (their slot codes stay as they were); leaves {@code head} empty.
      *
      * @return whether anything moved
      */
@@ -457,12 +356,12 @@ public final class TimerWheel implements HealthTimer {
     }
 
     /** Expires the expiring list within the budget; sets {@link #carryOver} if the budget runs out first. */
-    private int expire(int expiredSoFar, long startNanos) {
+    private int expire(int expiredSoFar, long nowNanos, TickBudget budget) {
         Sentinel head = heads[EXPIRING];
         int expired = expiredSoFar;
         carryOver = false;
         while (head.next != head) {
-            if (expired >= maxExpiriesPerTick || overTime(startNanos)) {
+            if (expired >= budget.maxExpiries() || overTime(nowNanos, budget)) {
                 carryOver = true;
                 carryOvers++;
                 break;
@@ -474,20 +373,12 @@ public final class TimerWheel implements HealthTimer {
             work++;
             expiredTotal++;
             try {
-                entry.onTimerExpired(now);
+                entry.onTimerExpired(nowNanos);
             } catch (Throwable t) {
                 logger.warn("A timer callback threw; the wheel continues.", t);
             }
         }
         return expired;
-    }
-
-    /**
-     * Moves the level's slot for {@code tick} to the cascading list in O(1); {@link #finishTick} then moves each
-     * entry down to where it belongs, within the budget.
-     */
-    private void takeForCascade(int level, long tick) {
-        moveAll(heads[BASE[level] + (int) ((tick >> SHIFT[level]) & (UPPER_SLOTS - 1))], CASCADING);
     }
 
     /**
@@ -507,7 +398,7 @@ public final class TimerWheel implements HealthTimer {
             delta = 0;
         }
         if (delta < (1L << SHIFT[1])) {
-            return L0_CODE | (int) (due & DUE_MASK);
+            return level0Code(due);
         }
         for (int level = 1; level < LEVELS - 1; level++) {
             if (delta < (1L << SHIFT[level + 1])) {
@@ -523,7 +414,7 @@ public final class TimerWheel implements HealthTimer {
     }
 
     private void link(TimerEntry entry, int code) {
-        int list = code >= L0_CODE ? code & (L0_SLOTS - 1) : code;
+        int list = isLevel0(code) ? level0Slot(code) : code;
         Sentinel head = heads[list];
         TimerEntry tail = head.prev;
         assert tail != null;
@@ -533,7 +424,7 @@ public final class TimerWheel implements HealthTimer {
         head.prev = entry;
         entry.slot = code;
         size++;
-        if (code >= L0_CODE) {
+        if (isLevel0(code)) {
             occupied[list >>> 6] |= 1L << list;
         } else {
             levelSize[levelOf(code)]++;
@@ -551,10 +442,10 @@ public final class TimerWheel implements HealthTimer {
         int code = entry.slot;
         entry.slot = TimerEntry.UNLINKED;
         size--;
-        if (code >= L0_CODE) {
-            // Due after the current tick: it was in its slot, which may now be empty. Otherwise it was expiring.
-            if (((currentTick - code) & DUE_MASK) >= DUE_HALF) {
-                int list = code & (L0_SLOTS - 1);
+        if (isLevel0(code)) {
+            // Still in its slot, which may now be empty; otherwise it was in the expiring list (no bit to clear).
+            if (waitsInItsSlot(code)) {
+                int list = level0Slot(code);
                 if (heads[list].next == heads[list]) {
                     occupied[list >>> 6] &= ~(1L << list);
                 }
@@ -562,6 +453,41 @@ public final class TimerWheel implements HealthTimer {
         } else {
             levelSize[levelOf(code)]--;
         }
+    }
+
+    /** The slot code of a level-0 entry due at tick {@code dueTick}: the flag plus the due tick's low bits. */
+    private static int level0Code(long dueTick) {
+        return L0_CODE | (int) (dueTick & DUE_MASK);
+    }
+
+    /** True for a level-0 slot code; any other code is a coarse slot's index. */
+    private static boolean isLevel0(int code) {
+        return code >= L0_CODE;
+    }
+
+    /** The level-0 slot a level-0 code's due tick maps to. */
+    private static int level0Slot(int code) {
+        return code & (L0_SLOTS - 1);
+    }
+
+    /**
+     * For a level-0 code: true if its due tick is after {@link #currentTick}, so the entry still waits in its slot
+     * (and the slot's occupancy bit counts it); false if the due tick has been reached, so its slot was moved to
+     * the expiring list. Level-0 entries are due at most 256 ticks after {@link #currentTick}, far inside the
+     * {@link #DUE_HALF} window of the wrapping comparison.
+     */
+    private boolean waitsInItsSlot(int code) {
+        return ((currentTick - code) & DUE_MASK) >= DUE_HALF;
+    }
+
+    /** The level (1 ..) of a coarse slot code. */
+    private static int levelOf(int code) {
+        return 1 + ((code - L0_SLOTS) >>> 6);
+    }
+
+    /** True if {@code tick} starts a slot of {@code level}: that slot's entries then move down (cascade). */
+    private static boolean isCascadeTick(int level, long tick) {
+        return (tick & ((1L << SHIFT[level]) - 1)) == 0;
     }
 
     /** {@code Math.floorDiv(nanos, tickNanos)}, on the hot path of every arm, without a 64-bit division. */
@@ -590,35 +516,10 @@ public final class TimerWheel implements HealthTimer {
         return q;
     }
 
-    /** The level of a coarse slot code. */
-    private static int levelOf(int code) {
-        return 1 + ((code - L0_SLOTS) >>> 6);
-    }
-
     @Override
     public String toString() {
         return "TimerWheel(size " + size + ", tick " + tickNanos / 1_000_000.0 + " ms, currentTick " + currentTick
                 + (carryOver ? ", carrying over" : "") + ")";
-    }
-
-    /**
-     * Told when a self-driven wheel starts ticking (it holds entries again) and when it stops (it is empty).
-     * Called on the wheel's event loop.
-     */
-    public interface Listener {
-        /**
-         * The wheel started ticking.
-         *
-         * @param wheel the wheel
-         */
-        void onTicking(TimerWheel wheel);
-
-        /**
-         * The wheel stopped ticking: it is empty, or its event loop cancelled the tick task while shutting down.
-         *
-         * @param wheel the wheel
-         */
-        void onIdle(TimerWheel wheel);
     }
 
     /** The list head of a slot; never expires. */

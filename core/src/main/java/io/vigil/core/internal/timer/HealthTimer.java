@@ -1,8 +1,11 @@
-package io.vigil.core.timer;
+package io.vigil.core.internal.timer;
 
 /**
  * The timer behind {@code KeepAliveHandler}: one per event loop, shared by every Vigil handler on it. Internal use
- * only; {@link TimerWheel} is the implementation.
+ * only; {@link LoopTimer} is the implementation, {@link TimerWheels#forExecutor} finds it.
+ *
+ * <p>{@link #schedule(TimerEntry)} and {@link #cancel(TimerEntry)} arm and disarm a channel's entry in O(1) with no
+ * allocation; the rest serves the loop's cached clock.
  *
  * <p>Time comes from the event loop's {@link io.netty.util.concurrent.Ticker}, so a {@code MockTicker} drives it in
  * tests. Deadlines compare by subtraction and are never early.
@@ -11,29 +14,7 @@ package io.vigil.core.timer;
  *
  * @since 0.1
  */
-public interface HealthTimer {
-
-    /**
-     * Arms the entry at its {@link TimerEntry#deadline}, or moves it there if already armed. O(1), allocation-free;
-     * does nothing when the new deadline falls into the slot the entry is already in.
-     *
-     * @param entry the entry to arm
-     */
-    void schedule(TimerEntry entry);
-
-    /**
-     * Disarms the entry; does nothing if it is not armed. O(1), allocation-free.
-     *
-     * @param entry the entry to disarm
-     */
-    void cancel(TimerEntry entry);
-
-    /**
-     * Returns the loop's cached time: the ticker's time at the latest tick, or later.
-     *
-     * @return nanoseconds, in the ticker's clock
-     */
-    long now();
+public interface HealthTimer extends TimerScheduler {
 
     /**
      * Returns the time to stamp on inbound traffic seen now, with no clock read: the cached time plus a margin that

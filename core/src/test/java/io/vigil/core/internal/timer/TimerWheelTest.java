@@ -1,8 +1,8 @@
-package io.vigil.core.timer;
+package io.vigil.core.internal.timer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.MockTicker;
 import io.netty.util.concurrent.Ticker;
 import java.time.Duration;
@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
+/** The wheel as a data structure, driven by hand: no executor, no task, no cached clock. */
 class TimerWheelTest {
 
     private static final long MS = 1_000_000L;
@@ -46,13 +47,15 @@ class TimerWheelTest {
     private final MockTicker ticker = Ticker.newMockTicker();
     private final List<long[]> log = new ArrayList<>();
 
+    private TickBudget budget = CONFIG.budget(ticker);
+
     private TimerWheel manual() {
-        return TimerWheel.manual(ticker, CONFIG);
+        return new TimerWheel(CONFIG.tickNanos(), ticker.nanoTime());
     }
 
     private void advanceTo(TimerWheel wheel, long nanos) {
         ticker.advance(nanos - ticker.nanoTime(), TimeUnit.NANOSECONDS);
-        wheel.advance(ticker.nanoTime());
+        wheel.advance(ticker.nanoTime(), budget);
     }
 
     @Test
@@ -165,22 +168,24 @@ class TimerWheelTest {
     void wrapSafeAcrossTheEndOfTheTickersRange() {
         MockTicker late = Ticker.newMockTicker();
         late.advance(Long.MAX_VALUE - 5_000 * MS, TimeUnit.NANOSECONDS);
-        TimerWheel wheel = TimerWheel.manual(late, CONFIG);
+        TimerWheel wheel = new TimerWheel(CONFIG.tickNanos(), late.nanoTime());
+        budget = CONFIG.budget(late);
         Probe a = new Probe(1, log);
         a.at(late.nanoTime() + 10_000 * MS); // overflows to a negative long
         assertThat(a.deadline()).isNegative();
         wheel.schedule(a);
         late.advance(9_990, TimeUnit.MILLISECONDS);
-        wheel.advance(late.nanoTime());
+        wheel.advance(late.nanoTime(), budget);
         assertThat(log).isEmpty();
         late.advance(10, TimeUnit.MILLISECONDS);
-        wheel.advance(late.nanoTime());
+        wheel.advance(late.nanoTime(), budget);
         assertThat(log).hasSize(1);
     }
 
     @Test
     void theBudgetCarriesExpiriesOverToTheNextTickAndLosesNothing() {
-        TimerWheel wheel = TimerWheel.manual(ticker, CONFIG.withMaxExpiriesPerTick(1_000));
+        TimerWheel wheel = manual();
+        budget = CONFIG.withMaxExpiriesPerTick(1_000).budget(ticker);
         List<Probe> probes = new ArrayList<>();
         for (int i = 0; i < 2_500; i++) {
             Probe p = new Probe(i, log);
@@ -200,6 +205,52 @@ class TimerWheelTest {
         assertThat(probes).allMatch(p -> p.expiredAt >= 100 * MS && !p.isScheduled());
     }
 
+    @Test
+    void aBudgetOfOneExpiresOneEntryPerCallWithNoExecutorInvolved() {
+        TimerWheel wheel = manual();
+        budget = CONFIG.withMaxExpiriesPerTick(1).budget(ticker);
+        for (int i = 0; i < 3; i++) {
+            Probe p = new Probe(i, log);
+            p.at(10 * MS);
+            wheel.schedule(p);
+        }
+        ticker.advance(10, TimeUnit.MILLISECONDS);
+        long now = ticker.nanoTime();
+        assertThat(wheel.advance(now, budget)).isEqualTo(1);
+        assertThat(wheel.hasCarryOver()).isTrue();
+        // The same time again: the carried-over entries go first, one per call, with the time of their call.
+        assertThat(wheel.advance(now, budget)).isEqualTo(1);
+        assertThat(wheel.advance(now, budget)).isEqualTo(1);
+        assertThat(wheel.hasCarryOver()).isFalse();
+        assertThat(wheel.advance(now, budget)).isZero();
+        assertThat(log).extracting(e -> e[1]).containsOnly(10 * MS);
+        assertThat(wheel.isEmpty()).isTrue();
+        assertThat(wheel.expiredTotal()).isEqualTo(3);
+        assertThat(wheel.carryOvers()).isEqualTo(2);
+    }
+
+    @Test
+    void anEmptyWheelOnlyMovesItsCurrentTickAndNeverFiresEarlyAfterALongJump() {
+        TimerWheel wheel = manual();
+        assertThat(wheel.advance(3_600_000 * MS + 5 * MS, budget)).isZero();
+        assertThat(wheel.currentTickTime()).isEqualTo(3_600_000 * MS);
+        Probe a = new Probe(1, log);
+        a.at(3_600_000 * MS + 15 * MS);
+        wheel.schedule(a);
+        assertThat(wheel.advance(3_600_000 * MS + 19 * MS, budget)).isZero();
+        assertThat(wheel.currentTickTime()).isEqualTo(3_600_000 * MS + 10 * MS);
+        assertThat(wheel.advance(3_600_000 * MS + 20 * MS, budget)).isEqualTo(1);
+        assertThat(a.expiredAt).isEqualTo(3_600_000 * MS + 20 * MS);
+    }
+
+    @Test
+    void aTickOutsideOneMillisecondToOneSecondIsRefused() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new TimerWheel(999_999L, 0)).withMessageContaining("allowed 1 ms .. 1 s");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new TimerWheel(1_000_000_001L, 0)).withMessageContaining("allowed 1 ms .. 1 s");
+    }
+
     /**
      * Thousands of random arms, re-arms (also from inside expiry callbacks, including exactly one wheel rotation
      * ahead), cancels and clock jumps, with a small expiry budget so that carry-overs happen, checked against a
@@ -211,7 +262,8 @@ class TimerWheelTest {
     @org.junit.jupiter.params.provider.ValueSource(longs = {7, 11, 23, 42, 99, 1234, 20261125, 31337})
     void randomOperationsMatchASortedMapModel(long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        TimerWheel wheel = TimerWheel.manual(ticker, CONFIG.withMaxExpiriesPerTick(50));
+        TimerWheel wheel = manual();
+        budget = CONFIG.withMaxExpiriesPerTick(50).budget(ticker);
         int n = 2_000;
         Probe[] probes = new Probe[n];
         TreeMap<Integer, long[]> model = new TreeMap<>(); // id -> {deadline, fire-by tick time}
@@ -258,7 +310,7 @@ class TimerWheelTest {
                 long step = random.nextInt(10) == 0 ? random.nextLong(0, 100_000) * MS : random.nextLong(0, 50) * MS;
                 ticker.advance(step, TimeUnit.NANOSECONDS);
                 long t = ticker.nanoTime();
-                wheel.advance(t);
+                wheel.advance(t, budget);
                 carried |= wheel.hasCarryOver();
                 if (!wheel.hasCarryOver()) {
                     long processed = Math.floorDiv(t, TICK) * TICK;
@@ -287,58 +339,5 @@ class TimerWheelTest {
 
     private static long tickAtOrAfter(long nanos) {
         return -Math.floorDiv(-nanos, TICK) * TICK;
-    }
-
-    @Test
-    void aWheelOnAnEventLoopTicksOnlyWhileItHoldsEntriesAndIsThenForgotten() {
-        MockTicker t = Ticker.newMockTicker();
-        EmbeddedChannel channel = EmbeddedChannel.builder().ticker(t).build();
-        try {
-            TimerWheel wheel = TimerWheels.forExecutor(channel.eventLoop());
-            assertThat(TimerWheels.forExecutor(channel.eventLoop())).isSameAs(wheel);
-            assertThat(wheel.isTicking()).isFalse();
-            Probe a = new Probe(1, log);
-            a.at(t.nanoTime() + 35 * MS);
-            wheel.schedule(a);
-            assertThat(wheel.isTicking()).isTrue();
-            assertThat(TimerWheels.hasWheel(channel.eventLoop())).isTrue();
-            t.advance(30, TimeUnit.MILLISECONDS);
-            channel.runPendingTasks();
-            assertThat(a.expiredAt).isEqualTo(-1);
-            assertThat(wheel.now()).isEqualTo(30 * MS);
-            assertThat(wheel.stamp()).isEqualTo(30 * MS + 2 * TICK);
-            t.advance(10, TimeUnit.MILLISECONDS);
-            channel.runPendingTasks();
-            assertThat(a.expiredAt).isEqualTo(40 * MS);
-            // Empty now: the tick stopped and the loop no longer has a wheel.
-            assertThat(wheel.isTicking()).isFalse();
-            assertThat(TimerWheels.hasWheel(channel.eventLoop())).isFalse();
-            assertThat(channel.hasPendingTasks()).isFalse();
-            assertThat(channel.runScheduledPendingTasks()).isEqualTo(-1);
-        } finally {
-            channel.finishAndReleaseAll();
-        }
-    }
-
-    @Test
-    void cancellingTheLastEntryStopsTheTickAtOnce() {
-        MockTicker t = Ticker.newMockTicker();
-        EmbeddedChannel channel = EmbeddedChannel.builder().ticker(t).build();
-        try {
-            TimerWheel wheel = TimerWheels.forExecutor(channel.eventLoop());
-            Probe a = new Probe(1, log);
-            a.at(1_000 * MS);
-            wheel.schedule(a);
-            wheel.cancel(a);
-            assertThat(wheel.isTicking()).isFalse();
-            assertThat(TimerWheels.hasWheel(channel.eventLoop())).isFalse();
-            assertThat(channel.runScheduledPendingTasks()).isEqualTo(-1);
-            // Used again, it registers itself again.
-            wheel.schedule(a);
-            assertThat(TimerWheels.hasWheel(channel.eventLoop())).isTrue();
-            wheel.cancel(a);
-        } finally {
-            channel.finishAndReleaseAll();
-        }
     }
 }

@@ -1,4 +1,4 @@
-package io.vigil.core.timer;
+package io.vigil.core.internal.timer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -64,7 +64,8 @@ class TimerWheelBudgetTest {
         WorkClock clock = new WorkClock();
         TimerWheelConfig config = TimerWheelConfig.fromSystemProperties()
                 .withTick(Duration.ofMillis(10)).withMaxExpiriesPerTick(Integer.MAX_VALUE).withMaxTick(Duration.ofMillis(1));
-        TimerWheel wheel = TimerWheel.manual(clock, config);
+        TimerWheel wheel = new TimerWheel(config.tickNanos(), clock.nanoTime());
+        TickBudget budget = config.budget(clock);
         Counted[] herd = new Counted[HERD];
         // 60 s ahead: the herd sits in a coarse level first, so one tick must cascade all of it, then expire it.
         long due = clock.time + 60_000 * MS;
@@ -82,7 +83,7 @@ class TimerWheelBudgetTest {
             t += tick;
             clock.jumpTo(t);
             long start = clock.nanoTime();
-            expired += wheel.advance(start);
+            expired += wheel.advance(start, budget);
             long spent = clock.time - start;
             maxCallNanos = Math.max(maxCallNanos, spent);
             calls++;
@@ -107,7 +108,8 @@ class TimerWheelBudgetTest {
         WorkClock clock = new WorkClock();
         TimerWheelConfig config = TimerWheelConfig.fromSystemProperties()
                 .withTick(Duration.ofMillis(10)).withMaxTick(Duration.ofMillis(1));
-        TimerWheel wheel = TimerWheel.manual(clock, config);
+        TimerWheel wheel = new TimerWheel(config.tickNanos(), clock.nanoTime());
+        TickBudget budget = config.budget(clock);
         Counted[] herd = new Counted[20_000];
         long due = 60_000 * MS;
         for (int i = 0; i < herd.length; i++) {
@@ -120,7 +122,7 @@ class TimerWheelBudgetTest {
         while (!wheel.hasCarryOver()) {
             t += 10 * MS;
             clock.jumpTo(t);
-            wheel.advance(clock.nanoTime());
+            wheel.advance(clock.nanoTime(), budget);
             t = Math.max(t, clock.time);
             assertThat(t).isLessThan(due);
         }
@@ -135,7 +137,7 @@ class TimerWheelBudgetTest {
             t += 10 * MS;
             clock.jumpTo(t);
             long now = clock.nanoTime();
-            wheel.advance(now);
+            wheel.advance(now, budget);
             if (caughtUp < 0 && !wheel.hasCarryOver()) {
                 caughtUp = now;
             }

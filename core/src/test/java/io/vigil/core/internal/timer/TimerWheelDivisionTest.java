@@ -1,4 +1,4 @@
-package io.vigil.core.timer;
+package io.vigil.core.internal.timer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
