@@ -61,6 +61,10 @@ public final class DeadPeerException extends IOException {
             case USER_TIMEOUT:
                 return "peer dead: no inbound for " + silent + " >= user timeout " + ms(policy.userTimeoutNanos())
                         + ", with " + e.probesOut() + " probe" + (e.probesOut() == 1 ? "" : "s") + " unanswered";
+            case PROBES_UNWRITABLE:
+                return "peer not heard from for " + silent + ", but none of its " + e.probesOut() + " probe"
+                        + (e.probesOut() == 1 ? "" : "s") + " could be written: the channel cannot carry probes"
+                        + " (see the ProbeFailed events for the cause)";
             case WRITE_STALLED:
                 return "peer dead: " + e.pendingBytes() + " bytes pending made no write progress for "
                         + ms(e.sinceWriteProgressNanos()) + " >= user timeout " + ms(policy.userTimeoutNanos());

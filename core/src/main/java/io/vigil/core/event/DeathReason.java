@@ -10,6 +10,11 @@ public enum DeathReason {
     PROBES_UNANSWERED,
     /** The user timeout passed with at least one probe unanswered, before the probe count was reached. */
     USER_TIMEOUT,
+    /**
+     * No probe of the episode could be written (each write failed), so the peer was never asked: the channel cannot
+     * carry probes. Given where a silent peer would have been declared dead, instead of blaming the peer.
+     */
+    PROBES_UNWRITABLE,
     /** Pending writes made no progress for the user timeout (a stuck peer, or a zero window). */
     WRITE_STALLED,
     /** The kernel closed the socket with {@code ETIMEDOUT}: its keepalive or user timeout gave up. */

@@ -2,9 +2,12 @@ package io.vigil.core.handler;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.EncoderException;
 import io.netty.util.ReferenceCountUtil;
 import io.vigil.core.event.DeadPeerException;
 import io.vigil.core.event.DeathReason;
@@ -13,7 +16,9 @@ import io.vigil.core.event.HealthEvent;
 import io.vigil.core.event.PeerAlive;
 import io.vigil.core.event.PeerDead;
 import io.vigil.core.event.PeerIdle;
+import io.vigil.core.event.ProbeFailed;
 import io.vigil.core.event.ProbeSent;
+import io.vigil.core.event.ProbeSetupException;
 import io.vigil.core.internal.timer.HealthTimer;
 import io.vigil.core.internal.timer.TimerWheels;
 import io.vigil.core.kernel.KernelSample;
@@ -101,6 +106,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
     private boolean quietSinceTick;
     private HealthSubject subject = UNBOUND;
     private @Nullable KernelEvidence kernel;
+    private @Nullable OutstandingProbes outstanding;
     private byte lifecycle = NEW;
 
     /**
@@ -217,17 +223,21 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
         super.channelInactive(ctx);
     }
 
-    /** Row 3: stamps the loop's cached time on every inbound message; consumes replies to our probes. */
+    /**
+     * Row 3: stamps the loop's cached time on every inbound message; consumes replies to our outstanding probes.
+     * Replies nobody here asked for pass on and, like the peer's own probes, prove life unless the policy's
+     * {@link ProofOfLife} excludes the peer's keepalive traffic.
+     */
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         Entry e = entry;
         HealthTimer t = timer;
         if (e != null && t != null) {
-            if (prober.isReply(msg)) {
-                onReply(e, t, msg);
+            boolean reply = prober.isReply(msg);
+            if (reply && onReply(e, t, msg)) {
                 return;
             }
-            if (peerProbesProveLife || !prober.isPeerProbe(msg)) {
+            if (peerProbesProveLife || !reply && !prober.isPeerProbe(msg)) {
                 long stamp = t.stamp();
                 latestRx = stamp;
                 if (quietSinceTick) {
@@ -336,7 +346,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
                 break;
             case PROBE:
                 t.schedule(e);
-                probe(c, t, e.probesOut());
+                probe(c, t, e, e.probesOut());
                 break;
             case SUSPEND:
             case NONE:
@@ -349,25 +359,80 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
         }
     }
 
-    /** Row 11: events, metric, and the probe itself. */
-    private void probe(ChannelHandlerContext c, HealthTimer t, int n) {
+    /** Row 11: events, metric, and the probe itself; its write's outcome comes back to {@link #probeWritten}. */
+    private void probe(ChannelHandlerContext c, HealthTimer t, Entry e, int n) {
         if (n == 1) {
             c.fireUserEventTriggered(PeerIdle.INSTANCE);
         }
         c.fireUserEventTriggered(ProbeSent.of(n));
         recorder.probeSent(subject, n);
-        prober.sendProbe(c, t.preciseNow());
+        OutstandingProbes ids = outstanding;
+        if (ids == null) {
+            ids = new OutstandingProbes();
+            outstanding = ids;
+        }
+        if (n == 1) {
+            ids.clear();
+        }
+        long id = t.preciseNow();
+        ids.add(id);
+        ChannelFuture write = prober.sendProbe(c, id);
+        if (write.isDone()) {
+            probeWritten(e, write);
+        } else {
+            write.addListener(e);
+        }
     }
 
-    /** Row 3 for a reply to one of our probes: proof of life, with a round-trip time when its id says which probe. */
-    private void onReply(Entry e, HealthTimer t, Object reply) {
+    /** Row 12: a probe's write completed; a failure counts against the episode, or stops probing if it must. */
+    private void probeWritten(Entry e, ChannelFuture write) {
+        ChannelHandlerContext c = ctx;
+        Throwable cause = write.cause();
+        if (cause == null || c == null || entry != e || e.probesOut() == 0) {
+            return;
+        }
+        int n = e.probesOut();
+        e.onProbeFailed();
+        c.fireUserEventTriggered(new ProbeFailed(n, cause));
+        recorder.probeFailed(subject, n);
+        if (isUnencodable(cause) && e.suspend()) {
+            HealthTimer t = timer;
+            if (t != null) {
+                t.cancel(e);
+            }
+            c.fireExceptionCaught(new ProbeSetupException("KeepAliveHandler could not write its probe: " + cause
+                    + ". The likely cause: the handler sits before (closer to the socket than) the codec that encodes"
+                    + " its probes, or that codec is missing; see VigilPipeline for the order. Probing is stopped on "
+                    + c.channel() + " and no verdict will be made on its peer.", cause));
+        }
+    }
+
+    /** Whether a write failed because nothing in the pipeline could turn the probe into bytes. */
+    private static boolean isUnencodable(Throwable cause) {
+        return cause instanceof UnsupportedOperationException || cause instanceof ClassCastException
+                || cause instanceof EncoderException;
+    }
+
+    /**
+     * Row 3 for a reply: if its id is one of our outstanding probes', it is consumed as proof of life with a
+     * round-trip time.
+     *
+     * @return true if the reply was ours and is consumed; false if it passes on
+     */
+    private boolean onReply(Entry e, HealthTimer t, Object reply) {
         long id = prober.replyId(reply);
+        OutstandingProbes ids = outstanding;
+        if (id == Prober.NO_ID || ids == null || e.probesOut() == 0 || !ids.contains(id)) {
+            return false;
+        }
         ReferenceCountUtil.release(reply);
-        long rtt = id == Prober.NO_ID ? PeerAlive.UNKNOWN_RTT : e.replyRoundTrip(policy, id, t.preciseNow());
+        ids.clear();
+        long rtt = t.preciseNow() - id;
         long stamp = t.stamp();
         latestRx = stamp;
         quietSinceTick = false;
         peerAlive(e.onInbound(stamp), rtt);
+        return true;
     }
 
     /** A probing episode ended with {@code probes} outstanding (none: nothing to tell). */
@@ -423,8 +488,8 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
                 + policy + ")";
     }
 
-    /** The channel's health state and timer entry in one object; reports to the handler. */
-    private static final class Entry extends HealthStateMachine {
+    /** The channel's health state and timer entry in one object; reports to the handler, hears of probe writes. */
+    private static final class Entry extends HealthStateMachine implements ChannelFutureListener {
         private final KeepAliveHandler owner;
 
         Entry(KeepAliveHandler owner) {
@@ -439,6 +504,11 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
         @Override
         protected void onTransition(HealthState from, HealthState to) {
             owner.recorder.stateChanged(owner.subject, from, to);
+        }
+
+        @Override
+        public void operationComplete(ChannelFuture write) {
+            owner.probeWritten(this, write);
         }
     }
 }

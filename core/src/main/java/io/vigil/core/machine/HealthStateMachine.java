@@ -37,6 +37,7 @@ public abstract class HealthStateMachine extends TimerEntry {
     private long lastWriteProgress;
     private int progressMark;
     private int probesOut;
+    private byte probesUnwritten;
     private byte state = (byte) HealthState.CLOSED.ordinal();
     private byte reason = NO_REASON;
     private boolean backlog;
@@ -65,6 +66,7 @@ public abstract class HealthStateMachine extends TimerEntry {
         lastWriteProgress = now;
         backlog = false;
         probesOut = 0;
+        probesUnwritten = 0;
         reason = NO_REASON;
         deadline = now + policy.idleNanos();
         moveTo(HealthState.ACTIVE);
@@ -82,26 +84,12 @@ public abstract class HealthStateMachine extends TimerEntry {
         observeInbound(stamp);
         int n = probesOut;
         probesOut = 0;
+        probesUnwritten = 0;
         if (n == 0 || state != HealthState.PROBING.ordinal()) {
             return 0;
         }
         moveTo(HealthState.ACTIVE);
         return n;
-    }
-
-    /**
-     * Tells the round-trip time of a probe reply, without changing anything: known when the reply's id is the send
-     * time of a probe of the current probing episode (sent at or after {@code lastRx + idle}, and not in the
-     * future). Ask before {@link #onInbound(long)} hands the reply's stamp in.
-     *
-     * @param policy the policy in force
-     * @param id the reply's id: the send time of the probe it answers, nanoseconds
-     * @param now the current time, nanoseconds
-     * @return the round-trip time in nanoseconds, or -1 when the reply does not answer a probe of this episode
-     */
-    public final long replyRoundTrip(KeepAlivePolicy policy, long id, long now) {
-        boolean ofThisEpisode = probesOut != 0 && id - (lastRx + policy.idleNanos()) >= 0 && now - id >= 0;
-        return ofThisEpisode ? now - id : -1;
     }
 
     /**
@@ -154,6 +142,9 @@ public abstract class HealthStateMachine extends TimerEntry {
         }
         // Row 10: give up.
         if (userTimeout > 0 ? elapsed >= userTimeout && probesOut > 0 : probesOut >= policy.probes()) {
+            if (probesUnwritten >= probesOut) {
+                return die(DeathReason.PROBES_UNWRITABLE);
+            }
             return die(userTimeout > 0 && probesOut < policy.probes()
                     ? DeathReason.USER_TIMEOUT : DeathReason.PROBES_UNANSWERED);
         }
@@ -182,6 +173,31 @@ public abstract class HealthStateMachine extends TimerEntry {
         observeInbound(latestInbound);
         long remaining = policy.idleNanos() - (now - lastRx);
         deadline = now + Math.max(0, remaining);
+        return true;
+    }
+
+    /**
+     * A probe of the current episode could not be written. It still counts as a probe; if no probe of the episode
+     * was written when row 10 gives up, the verdict is {@link DeathReason#PROBES_UNWRITABLE}, not the peer's
+     * silence.
+     */
+    public final void onProbeFailed() {
+        if (probesUnwritten < probesOut && probesUnwritten < Byte.MAX_VALUE) {
+            probesUnwritten++;
+        }
+    }
+
+    /**
+     * Stops application probing for good, without a verdict: the channel cannot carry probes (its pipeline cannot
+     * encode them) and its caller reported why. The caller cancels the timer.
+     *
+     * @return true if the machine was armed (active or probing) and is now {@link HealthState#SUSPENDED}
+     */
+    public final boolean suspend() {
+        if (!isArmedState()) {
+            return false;
+        }
+        moveTo(HealthState.SUSPENDED);
         return true;
     }
 
@@ -266,6 +282,15 @@ public abstract class HealthStateMachine extends TimerEntry {
      */
     public final long lastWriteProgress() {
         return lastWriteProgress;
+    }
+
+    /**
+     * Returns how many of the outstanding probes could not be written.
+     *
+     * @return at most {@link #probesOut()}
+     */
+    public final int probesUnwritten() {
+        return probesUnwritten;
     }
 
     /**

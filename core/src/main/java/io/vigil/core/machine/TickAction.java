@@ -18,6 +18,8 @@ public enum TickAction {
     DEAD_PROBES_UNANSWERED(DeathReason.PROBES_UNANSWERED),
     /** Declare the peer dead: the user timeout cut probing short (row 10); do not re-arm. */
     DEAD_USER_TIMEOUT(DeathReason.USER_TIMEOUT),
+    /** Declare the peer dead: no probe of the episode could be written (row 10); do not re-arm. */
+    DEAD_PROBES_UNWRITABLE(DeathReason.PROBES_UNWRITABLE),
     /** Declare the peer dead: pending writes made no progress for the user timeout (row 8); do not re-arm. */
     DEAD_WRITE_STALLED(DeathReason.WRITE_STALLED),
     /** The channel is half-closed: stop probing; do not re-arm. */
@@ -48,6 +50,8 @@ public enum TickAction {
                 return DEAD_USER_TIMEOUT;
             case WRITE_STALLED:
                 return DEAD_WRITE_STALLED;
+            case PROBES_UNWRITABLE:
+                return DEAD_PROBES_UNWRITABLE;
             default:
                 throw new IllegalArgumentException("not a userspace verdict: " + reason);
         }

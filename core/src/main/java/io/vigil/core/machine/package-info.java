@@ -45,12 +45,17 @@
  *   <tr><td>10</td><td>tick, {@code uto > 0 && elapsed >= uto && probesOut > 0}, or
  *       {@code uto == 0 && probesOut >= probes}</td>
  *       <td>verdict {@code PROBES_UNANSWERED} (or {@code USER_TIMEOUT} when the user timeout cut probing short of the
- *       probe count): event {@code PeerDead(reason, evidence)}, a {@code DeadPeerException} down the pipeline, one
+ *       probe count; {@code PROBES_UNWRITABLE} when no probe of the episode could be written, so the peer was never asked):
+ *       event {@code PeerDead(reason, evidence)}, a {@code DeadPeerException} down the pipeline, one
  *       close (abortive where the transport allows)</td><td>DEAD</td></tr>
  *   <tr><td>11</td><td>tick, otherwise</td>
  *       <td>send a probe; {@code probesOut++} at once (even if the write later fails, as the kernel counts); event
  *       {@code ProbeSent}; re-arm {@code interval} after the tick's deadline (after {@code now} if the tick came
  *       more than an interval late)</td><td>PROBING</td></tr>
+ *   <tr><td>12</td><td>a probe's write failed</td>
+ *       <td>event {@code ProbeFailed}; counted against the episode (row 10). If the pipeline cannot encode probes at all
+ *       (the keepalive handler sits before its codec), an error names the likely cause and probing stops, with no
+ *       verdict on the peer</td><td>unchanged, or SUSPENDED</td></tr>
  *   <tr><td>K1</td><td>the socket fails with {@code ETIMEDOUT} (the kernel's keepalive or user timeout gave up)</td>
  *       <td>verdict {@code KERNEL_TIMEOUT} with the last {@code TCP_INFO} sample, instead of the bare error</td>
  *       <td>DEAD</td></tr>

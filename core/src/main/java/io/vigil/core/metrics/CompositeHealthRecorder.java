@@ -99,6 +99,13 @@ public final class CompositeHealthRecorder implements HealthRecorder {
     }
 
     @Override
+    public void probeFailed(HealthSubject subject, int probe) {
+        for (HealthRecorder r : recorders) {
+            r.probeFailed(subject, probe);
+        }
+    }
+
+    @Override
     public void peerAlive(HealthSubject subject, int probes, long rttNanos) {
         for (HealthRecorder r : recorders) {
             r.peerAlive(subject, probes, rttNanos);

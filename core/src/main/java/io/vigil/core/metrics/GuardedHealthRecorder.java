@@ -81,6 +81,15 @@ public final class GuardedHealthRecorder implements HealthRecorder {
     }
 
     @Override
+    public void probeFailed(HealthSubject subject, int probe) {
+        try {
+            recorder.probeFailed(subject, probe);
+        } catch (Throwable failure) {
+            failed("probeFailed", failure);
+        }
+    }
+
+    @Override
     public void peerAlive(HealthSubject subject, int probes, long rttNanos) {
         try {
             recorder.peerAlive(subject, probes, rttNanos);

@@ -48,6 +48,15 @@ public interface HealthRecorder {
     }
 
     /**
+     * A probe could not be written (its write failed).
+     *
+     * @param subject the channel's tags
+     * @param probe the number of the probe that failed
+     */
+    default void probeFailed(HealthSubject subject, int probe) {
+    }
+
+    /**
      * The peer proved alive while probes were outstanding.
      *
      * @param subject the channel's tags

@@ -163,6 +163,13 @@ public final class MicrometerHealthRecorder implements HealthRecorder, MeterBind
     }
 
     @Override
+    public void probeFailed(HealthSubject subject, int probe) {
+        for (RegistryMeters r : bound) {
+            r.meters(subject).probesFailed.increment();
+        }
+    }
+
+    @Override
     public void peerAlive(HealthSubject subject, int probes, long rttNanos) {
         for (RegistryMeters r : bound) {
             SubjectMeters m = r.meters(subject);
@@ -276,6 +283,7 @@ public final class MicrometerHealthRecorder implements HealthRecorder, MeterBind
         private final MeterRegistry registry;
         private final Tags tags;
         final Counter probesSent;
+        final Counter probesFailed;
         final Counter peerAlive;
         final Counter probesUnanswered;
         final Timer rtt;
@@ -290,6 +298,7 @@ public final class MicrometerHealthRecorder implements HealthRecorder, MeterBind
             this.registry = registry;
             this.tags = tags;
             probesSent = counter(VigilMeters.PROBES_SENT, tags);
+            probesFailed = counter(VigilMeters.PROBES_FAILED, tags);
             peerAlive = counter(VigilMeters.PEER_ALIVE, tags);
             probesUnanswered = counter(VigilMeters.PROBES_UNANSWERED, tags);
             rtt = Timer.builder(VigilMeters.PROBE_RTT.getName())

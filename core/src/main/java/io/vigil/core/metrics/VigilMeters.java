@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>As a Prometheus scrape shows them:
  * <ul>
- *   <li>{@code vigil_keepalive_probes_sent_total}, {@code vigil_keepalive_peer_alive_total},
+ *   <li>{@code vigil_keepalive_probes_sent_total}, {@code vigil_keepalive_probes_failed_total},
+ *       {@code vigil_keepalive_peer_alive_total},
  *       {@code vigil_keepalive_probes_unanswered_total}, {@code vigil_keepalive_verdicts_total{reason}},
  *       {@code vigil_kernel_options_total{option,outcome}}: counters;</li>
  *   <li>{@code vigil_keepalive_rtt_seconds_bucket{le}} with {@code _count}, {@code _sum} and {@code _max}: a
@@ -43,6 +44,12 @@ public enum VigilMeters implements MeterDocumentation {
      */
     PROBES_SENT("vigil.keepalive.probes.sent", Meter.Type.COUNTER, null,
             "Keepalive probes sent to quiet peers"),
+
+    /**
+     * Probes whose write failed: they count as probes, but the peer never saw them. A counter.
+     */
+    PROBES_FAILED("vigil.keepalive.probes.failed", Meter.Type.COUNTER, null,
+            "Keepalive probes that could not be written"),
 
     /**
      * Proofs of life while probes were outstanding: each ends one probing episode, however many probes it had. A

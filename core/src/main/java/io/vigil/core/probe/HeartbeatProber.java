@@ -1,5 +1,6 @@
 package io.vigil.core.probe;
 
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 
 /**
@@ -27,8 +28,8 @@ public final class HeartbeatProber implements Prober {
     }
 
     @Override
-    public void sendProbe(ChannelHandlerContext ctx, long id) {
-        ctx.writeAndFlush(HeartbeatFrame.ping(id), ctx.voidPromise());
+    public ChannelFuture sendProbe(ChannelHandlerContext ctx, long id) {
+        return ctx.writeAndFlush(HeartbeatFrame.ping(id));
     }
 
     @Override

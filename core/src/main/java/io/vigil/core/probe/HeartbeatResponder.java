@@ -3,7 +3,9 @@ package io.vigil.core.probe;
 import io.netty.channel.ChannelHandlerContext;
 
 /**
- * Answers a heartbeat {@code PING} with a {@code PONG} carrying the same id.
+ * Answers a heartbeat {@code PING} with a {@code PONG} carrying the same id, and drops a {@code PONG} that reached
+ * it: one that answers none of this side's outstanding probes (the keepalive handler consumes those), which is
+ * protocol traffic the application never sees.
  *
  * <p><b>Thread safety:</b> stateless; one {@link #INSTANCE} serves every channel.
  *
@@ -30,6 +32,9 @@ public final class HeartbeatResponder implements ProbeResponder {
     public boolean answer(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HeartbeatFrame && ((HeartbeatFrame) msg).isPing()) {
             ctx.writeAndFlush(HeartbeatFrame.pong(((HeartbeatFrame) msg).id()), ctx.voidPromise());
+            return true;
+        }
+        if (msg instanceof HeartbeatFrame) {
             return true;
         }
         return false;

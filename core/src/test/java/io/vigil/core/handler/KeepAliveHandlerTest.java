@@ -5,17 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.util.ReferenceCountUtil;
 import io.vigil.core.event.DeadPeerException;
 import io.vigil.core.event.DeathReason;
 import io.vigil.core.event.PeerDead;
 import io.vigil.core.event.PeerIdle;
 import io.vigil.core.event.PeerAlive;
+import io.vigil.core.event.ProbeFailed;
 import io.vigil.core.event.ProbeSent;
+import io.vigil.core.event.ProbeSetupException;
 import io.vigil.core.machine.HealthState;
 import io.vigil.core.metrics.HealthRecorder;
 import io.vigil.core.metrics.HealthSubject;
 import io.vigil.core.policy.KeepAlivePolicy;
 import io.vigil.core.policy.ProofOfLife;
+import io.vigil.core.probe.HeartbeatCodec;
 import io.vigil.core.probe.HeartbeatFrame;
 import io.vigil.core.probe.HeartbeatProber;
 import io.vigil.core.probe.HeartbeatResponder;
@@ -23,6 +30,7 @@ import io.vigil.core.testing.EventRecorder;
 import io.vigil.core.testing.EventRecorder.Timed;
 import io.vigil.core.testing.TestChannel;
 import io.vigil.core.internal.timer.TimerWheels;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -185,11 +193,98 @@ class KeepAliveHandlerTest {
         channel.writeInbound(HeartbeatFrame.pong(2 * S));
         assertThat(events.messagesRead()).isZero();
         assertThat(eventsAt(2_050 * MS)).containsExactly(new PeerAlive(1, 50 * MS));
-        // A reply with an id we never sent proves life but gives no round-trip time.
+        // A reply with an id we never sent is not ours: it is not consumed here (the heartbeat responder drops it,
+        // the application never sees it); like any inbound message it proves life, but gives no round-trip time.
         advanceTo(4_070 * MS);
         assertThat(eventsAt(4_070 * MS)).containsExactly(PeerIdle.INSTANCE, ProbeSent.of(1));
         channel.writeInbound(HeartbeatFrame.pong(-77));
         assertThat(eventsAt(4_070 * MS)).endsWith(new PeerAlive(1, PeerAlive.UNKNOWN_RTT));
+        assertThat(events.messagesRead()).isZero();
+    }
+
+    @Test
+    void row3AReplyWhoseIdIsNoOutstandingProbesPassesOnAndAForgedIdGivesNoRoundTripTime() {
+        // No responder: what KeepAliveHandler does not consume reaches the next handler.
+        handler = new KeepAliveHandler(POLICY, HeartbeatProber.INSTANCE);
+        startWith(handler);
+        advanceTo(2 * S);
+        assertThat(pingIds()).containsExactly(2 * S);
+        // A forged id close to "now" would have given a 1.6 ms round trip under a range check.
+        advanceTo(2_500 * MS);
+        channel.writeInbound(HeartbeatFrame.pong(2_500 * MS - 1_600_000));
+        assertThat(events.messagesRead()).isEqualTo(1);
+        assertThat(eventsAt(2_500 * MS)).containsExactly(new PeerAlive(1, PeerAlive.UNKNOWN_RTT));
+        // Under the kernel's rule, replies nobody asked for prove nothing, like the peer's own probes.
+        channel.finishAndReleaseAll();
+        handler = new KeepAliveHandler(POLICY.toBuilder().proofOfLife(ProofOfLife.ANY_MESSAGE_EXCEPT_PEER_PROBES)
+                .build(), HeartbeatProber.INSTANCE);
+        startWith(handler);
+        advanceTo(2 * S);
+        pingIds();
+        for (long t = 2_100 * MS; t <= 4_900 * MS; t += 100 * MS) {
+            advanceTo(t);
+            channel.writeInbound(HeartbeatFrame.pong(-77));
+        }
+        advanceTo(5 * S);
+        assertThat(events.events()).filteredOn(x -> x.what() instanceof PeerDead).hasSize(1);
+        assertThat(events.events()).noneMatch(x -> x.what() instanceof PeerAlive);
+    }
+
+    @Test
+    void row12AProbeThatCannotBeWrittenIsReportedAndTheVerdictSaysSoInsteadOfBlamingThePeer() {
+        // A transport that refuses the probe (as a broken socket would): the handler sits before it.
+        ChannelOutboundHandlerAdapter failing = new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+                ReferenceCountUtil.release(msg);
+                promise.setFailure(new IOException("send failed"));
+            }
+        };
+        handler = new KeepAliveHandler(POLICY, HeartbeatProber.INSTANCE);
+        startWith(failing, handler);
+        advanceTo(2 * S);
+        assertThat(eventsAt(2 * S)).hasSize(3).element(2).isInstanceOfSatisfying(ProbeFailed.class, f -> {
+            assertThat(f.probe()).isEqualTo(1);
+            assertThat(f.cause()).hasMessage("send failed");
+        });
+        advanceTo(5 * S);
+        PeerDead dead = (PeerDead) eventsAt(5 * S).get(0);
+        assertThat(dead.reason()).isEqualTo(DeathReason.PROBES_UNWRITABLE);
+        assertThat(events.exceptions()).hasSize(1);
+        assertThat(events.exceptions().get(0).what()).isInstanceOfSatisfying(DeadPeerException.class,
+                e -> assertThat(e.getMessage()).isEqualTo("peer not heard from for 5 s, but none of its 3 probes could"
+                        + " be written: the channel cannot carry probes (see the ProbeFailed events for the cause)"));
+    }
+
+    @Test
+    void row12AHandlerBeforeItsCodecIsAClearErrorNotAVerdictOnThePeer() {
+        // What NIO and epoll do with a message they cannot write (AbstractNioByteChannel.filterOutboundMessage).
+        ChannelOutboundHandlerAdapter transport = new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+                if (msg instanceof ByteBuf) {
+                    ctx.write(msg, promise);
+                    return;
+                }
+                ReferenceCountUtil.release(msg);
+                promise.setFailure(new UnsupportedOperationException("unsupported message type: "
+                        + msg.getClass().getSimpleName() + " (expected: ByteBuf, FileRegion)"));
+            }
+        };
+        handler = new KeepAliveHandler(POLICY, HeartbeatProber.INSTANCE);
+        startWith(transport, handler, new HeartbeatCodec(), HeartbeatResponder.handler());
+        advanceTo(2 * S);
+        assertThat(events.exceptions()).hasSize(1);
+        assertThat(events.exceptions().get(0).what()).isInstanceOfSatisfying(ProbeSetupException.class,
+                e -> assertThat(e.getMessage()).startsWith("KeepAliveHandler could not write its probe:"
+                        + " java.lang.UnsupportedOperationException: unsupported message type: HeartbeatFrame")
+                        .contains("the handler sits before (closer to the socket than) the codec that encodes its"
+                                + " probes"));
+        assertThat(handler.state()).isEqualTo(HealthState.SUSPENDED);
+        advanceTo(30 * S);
+        assertThat(channel.isOpen()).as("no verdict on the peer").isTrue();
+        assertThat(events.events()).noneMatch(x -> x.what() instanceof PeerDead);
+        assertThat(handler.isTimerArmed()).isFalse();
     }
 
     @Test
