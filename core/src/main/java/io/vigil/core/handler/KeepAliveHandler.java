@@ -225,8 +225,9 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
 
     /**
      * Row 3: stamps the loop's cached time on every inbound message; consumes replies to our outstanding probes.
-     * Replies nobody here asked for pass on and, like the peer's own probes, prove life unless the policy's
-     * {@link ProofOfLife} excludes the peer's keepalive traffic.
+     * A reply that answers none of them (a forged or replayed id, replies sent unasked) passes on untouched and
+     * proves nothing: nobody here asked for it. The peer's own probes prove life unless the policy's
+     * {@link ProofOfLife} says otherwise.
      */
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
@@ -237,7 +238,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
             if (reply && onReply(e, t, msg)) {
                 return;
             }
-            if (peerProbesProveLife || !reply && !prober.isPeerProbe(msg)) {
+            if (!reply && (peerProbesProveLife || !prober.isPeerProbe(msg))) {
                 long stamp = t.stamp();
                 latestRx = stamp;
                 if (quietSinceTick) {

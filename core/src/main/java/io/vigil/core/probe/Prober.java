@@ -9,7 +9,8 @@ import io.netty.channel.ChannelHandlerContext;
  * <p>Any inbound message proves the peer alive, as in the kernel. A reply whose id is that of one of the
  * handler's outstanding probes is consumed by {@code KeepAliveHandler} (released and not passed on) and gives the
  * round-trip time; every other message, the peer's own probes and replies Vigil did not ask for (an application's
- * own pings' answers, say) included, goes on down the pipeline untouched.
+ * own pings' answers, say) included, goes on down the pipeline untouched. A reply that answers none of the
+ * outstanding probes proves nothing (a forged or replayed id, replies sent unasked cannot keep a peer alive).
  *
  * <p><b>Thread safety:</b> methods are called on the channel's event loop. Implementations are usually stateless
  * and shared by all channels.

@@ -194,39 +194,35 @@ class KeepAliveHandlerTest {
         assertThat(events.messagesRead()).isZero();
         assertThat(eventsAt(2_050 * MS)).containsExactly(new PeerAlive(1, 50 * MS));
         // A reply with an id we never sent is not ours: it is not consumed here (the heartbeat responder drops it,
-        // the application never sees it); like any inbound message it proves life, but gives no round-trip time.
+        // the application never sees it), and it proves nothing: it ends no probing episode.
         advanceTo(4_070 * MS);
         assertThat(eventsAt(4_070 * MS)).containsExactly(PeerIdle.INSTANCE, ProbeSent.of(1));
         channel.writeInbound(HeartbeatFrame.pong(-77));
-        assertThat(eventsAt(4_070 * MS)).endsWith(new PeerAlive(1, PeerAlive.UNKNOWN_RTT));
+        assertThat(eventsAt(4_070 * MS)).containsExactly(PeerIdle.INSTANCE, ProbeSent.of(1));
         assertThat(events.messagesRead()).isZero();
+        assertThat(handler.state()).isEqualTo(HealthState.PROBING);
     }
 
     @Test
-    void row3AReplyWhoseIdIsNoOutstandingProbesPassesOnAndAForgedIdGivesNoRoundTripTime() {
+    void row3RepliesNobodyAskedForPassOnAndKeepNoSilentPeerAliveAndAForgedIdGivesNoRoundTripTime() {
         // No responder: what KeepAliveHandler does not consume reaches the next handler.
         handler = new KeepAliveHandler(POLICY, HeartbeatProber.INSTANCE);
         startWith(handler);
         advanceTo(2 * S);
         assertThat(pingIds()).containsExactly(2 * S);
-        // A forged id close to "now" would have given a 1.6 ms round trip under a range check.
+        // A forged id close to "now" gave a 1.6 ms round trip under the old range check; now it is not ours at all.
         advanceTo(2_500 * MS);
         channel.writeInbound(HeartbeatFrame.pong(2_500 * MS - 1_600_000));
         assertThat(events.messagesRead()).isEqualTo(1);
-        assertThat(eventsAt(2_500 * MS)).containsExactly(new PeerAlive(1, PeerAlive.UNKNOWN_RTT));
-        // Under the kernel's rule, replies nobody asked for prove nothing, like the peer's own probes.
-        channel.finishAndReleaseAll();
-        handler = new KeepAliveHandler(POLICY.toBuilder().proofOfLife(ProofOfLife.ANY_MESSAGE_EXCEPT_PEER_PROBES)
-                .build(), HeartbeatProber.INSTANCE);
-        startWith(handler);
-        advanceTo(2 * S);
-        pingIds();
-        for (long t = 2_100 * MS; t <= 4_900 * MS; t += 100 * MS) {
+        assertThat(eventsAt(2_500 * MS)).isEmpty();
+        // Unsolicited replies every 100 ms keep nobody alive: the silent peer is declared dead on time.
+        for (long t = 2_600 * MS; t <= 4_900 * MS; t += 100 * MS) {
             advanceTo(t);
             channel.writeInbound(HeartbeatFrame.pong(-77));
         }
         advanceTo(5 * S);
-        assertThat(events.events()).filteredOn(x -> x.what() instanceof PeerDead).hasSize(1);
+        assertThat(eventsAt(5 * S)).hasSize(1).first().isInstanceOfSatisfying(PeerDead.class,
+                d -> assertThat(d.reason()).isEqualTo(DeathReason.PROBES_UNANSWERED));
         assertThat(events.events()).noneMatch(x -> x.what() instanceof PeerAlive);
     }
 
