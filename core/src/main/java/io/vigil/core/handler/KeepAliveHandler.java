@@ -70,8 +70,11 @@ import org.jspecify.annotations.Nullable;
  * <p>Lifecycle: works whether added before or after the channel is active; channel close and handler removal
  * disarm the timer and release everything.
  *
- * <p><b>Thread safety:</b> not {@code @Sharable}: one instance per channel. Every method, including
- * {@link #policy(KeepAlivePolicy)} and {@link #state()}, must be called on the channel's event loop.
+ * <p>Lifecycle: a channel deregistered and registered with another event loop takes its timer along.
+ *
+ * <p><b>Thread safety:</b> not {@code @Sharable}: one instance per channel. {@link #policy()} and
+ * {@link #policy(KeepAlivePolicy)} may be called from any thread; every other method, {@link #state()} included,
+ * on the channel's event loop.
  *
  * @since 0.1
  * @see io.vigil.core.VigilPipeline
@@ -86,7 +89,8 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
 
     private final Prober prober;
     private final HealthRecorder recorder;
-    private KeepAlivePolicy policy;
+    /** Written on the event loop only; volatile so that {@link #policy()} may be read from any thread. */
+    private volatile KeepAlivePolicy policy;
     private boolean peerProbesProveLife;
 
     private @Nullable ChannelHandlerContext ctx;
@@ -139,7 +143,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
     }
 
     /**
-     * Returns the policy in force.
+     * Returns the policy in force. Any thread.
      *
      * @return the policy
      */
@@ -150,14 +154,18 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
     /**
      * Changes the policy of a live channel. A new idle time re-arms at once, at
      * {@code now + max(0, idle - (now - lastRx))} (as {@code TCP_KEEPIDLE} does on a live socket); interval,
-     * probes, user timeout and proof of life apply from the next tick. Must be called on the event loop.
+     * probes, user timeout and proof of life apply from the next tick. Safe from any thread: called off the channel's
+     * event loop, the change is handed to the loop and applied there, in call order.
      *
      * @param newPolicy the policy
      */
     public void policy(KeepAlivePolicy newPolicy) {
         Objects.requireNonNull(newPolicy, "newPolicy");
         ChannelHandlerContext c = ctx;
-        assert c == null || c.executor().inEventLoop() : "must be called on the event loop";
+        if (c != null && !c.executor().inEventLoop()) {
+            c.executor().execute(() -> policy(newPolicy));
+            return;
+        }
         boolean idleChanged = newPolicy.idleNanos() != policy.idleNanos();
         setPolicy(newPolicy);
         Entry e = entry;
@@ -204,10 +212,37 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelRegistered(ChannelHandlerContext ctx) throws Exception {
-        if (ctx.channel().isActive()) {
+        if (entry != null && timer == null) {
+            moveToLoop(ctx);
+        } else if (ctx.channel().isActive()) {
             initialize(ctx);
         }
         super.channelRegistered(ctx);
+    }
+
+    /** A deregistered channel leaves its loop's timer; it re-arms on the loop it registers with next. */
+    @Override
+    public void channelUnregistered(ChannelHandlerContext ctx) throws Exception {
+        Entry e = entry;
+        HealthTimer t = timer;
+        if (e != null && t != null) {
+            t.cancel(e);
+            timer = null;
+        }
+        super.channelUnregistered(ctx);
+    }
+
+    /** The channel registered again, maybe with another loop: its timer follows it there, same deadline. */
+    private void moveToLoop(ChannelHandlerContext ctx) {
+        Entry e = entry;
+        if (e == null) {
+            return;
+        }
+        HealthTimer t = TimerWheels.forExecutor(ctx.executor());
+        timer = t;
+        if (e.state() == HealthState.ACTIVE || e.state() == HealthState.PROBING) {
+            t.schedule(e);
+        }
     }
 
     @Override

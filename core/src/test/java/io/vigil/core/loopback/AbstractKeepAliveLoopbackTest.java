@@ -1,6 +1,8 @@
 package io.vigil.core.loopback;
 
 import io.vigil.core.handler.HandlerAccess;
+import io.vigil.core.machine.HealthState;
+import io.vigil.core.event.ProbeSetupException;
 import io.vigil.core.VigilPipeline;
 import io.vigil.core.internal.timer.TimerWheels;
 import static java.util.concurrent.TimeUnit.MILLISECONDS;
@@ -293,6 +295,87 @@ public abstract class AbstractKeepAliveLoopbackTest {
             assertThat(onLoop(peer.eventLoop(), () -> TimerWheels.hasWheel(peer.eventLoop())))
                     .as("the server loop's wheel is gone").isFalse();
         }
+    }
+
+    @Test
+    void aChannelMovedToAnotherLoopTakesItsKeepAliveAlongAndOutlivesItsOldLoop() throws Exception {
+        KeepAlivePolicy policy = KeepAlivePolicy.builder()
+                .idle(Duration.ofMillis(400)).interval(Duration.ofMillis(200)).probes(3).build();
+        long budget = policy.silentPeerVerdict().toNanos();
+        Connection c = connectWatched(policy);
+        Channel client = c.client();
+        EventLoop oldLoop = client.eventLoop();
+        EventLoopGroup other = transport().newGroup(1);
+        try {
+            client.deregister().sync();
+            assertThat(onLoop(oldLoop, () -> TimerWheels.hasWheel(oldLoop))).as("the old loop's timer let go")
+                    .isFalse();
+            other.next().register(client).sync();
+            EventLoop newLoop = client.eventLoop();
+            assertThat(newLoop).isNotSameAs(oldLoop);
+            assertThat(onLoop(newLoop, () -> HandlerAccess.isTimerArmed(c.keepAlive()))).isTrue();
+            // The old loop goes away; the peer's application hangs: the verdict still comes, from the new loop.
+            clientGroup.shutdownGracefully(0, 1, SECONDS).sync();
+            Channel peer = c.peer();
+            onLoop(peer.eventLoop(), () -> peer.pipeline().remove(VigilPipeline.PROBE_RESPONDER));
+            long hungAt = System.nanoTime();
+            await("the verdict on the new loop", 10_000, () -> !c.events().events(PeerDead.class).isEmpty());
+            long tookNanos = System.nanoTime() - hungAt;
+            assertThat(tookNanos).as("within the budget + 1 s").isLessThan(budget + 1_000 * MS);
+            assertThat(c.events().events(PeerDead.class).get(0).reason()).isEqualTo(DeathReason.PROBES_UNANSWERED);
+        } finally {
+            other.shutdownGracefully(0, 2, SECONDS).sync();
+        }
+    }
+
+    @Test
+    void aPolicyChangedFromAnotherThreadIsAppliedOnTheLoop() throws Exception {
+        KeepAlivePolicy policy = KeepAlivePolicy.builder()
+                .idle(Duration.ofSeconds(30)).interval(Duration.ofSeconds(10)).probes(3).build();
+        Connection c = connectWatched(policy);
+        KeepAlivePolicy shorter = KeepAlivePolicy.builder()
+                .idle(Duration.ofMillis(200)).interval(Duration.ofMillis(100)).probes(2).build();
+        assertThat(Thread.currentThread()).isNotSameAs(onLoop(c.client().eventLoop(), Thread::currentThread));
+        c.keepAlive().policy(shorter); // a config reload on some other thread
+        await("the new policy in force", 5_000, () -> c.keepAlive().policy().equals(shorter));
+        // The shorter idle took effect at once: a probe goes out and is answered well before the old 30 s idle.
+        await("a probe under the new policy", 5_000, () -> !c.events().events(PeerAlive.class).isEmpty());
+        assertThat(c.events().exceptions()).isEmpty();
+    }
+
+    @Test
+    void aHandlerBeforeItsCodecIsAClearErrorAndNoVerdictOnALivePeer() throws Exception {
+        KeepAlivePolicy policy = KeepAlivePolicy.builder()
+                .idle(Duration.ofMillis(200)).interval(Duration.ofMillis(100)).probes(2).build();
+        CompletableFuture<Channel> accepted = new CompletableFuture<>();
+        InetSocketAddress address = startServer(null, accepted, new CompletableFuture<>());
+        EventRecorder events = new EventRecorder(System::nanoTime);
+        KeepAliveHandler keepAlive = new KeepAliveHandler(policy, HeartbeatProber.INSTANCE);
+        Channel client = new Bootstrap()
+                .group(clientGroup)
+                .channel(transport().clientChannel())
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        // Wrong order: the keepalive handler is closer to the socket than the codec.
+                        ch.pipeline().addLast(VigilPipeline.KEEPALIVE, keepAlive)
+                                .addLast(VigilPipeline.HEARTBEAT_CODEC, new HeartbeatCodec())
+                                .addLast(VigilPipeline.PROBE_RESPONDER, HeartbeatResponder.handler())
+                                .addLast("events", events);
+                    }
+                })
+                .connect(address).sync().channel();
+        await("the set-up error", 5_000, () -> !events.exceptions().isEmpty());
+        assertThat(events.exceptions()).hasSize(1);
+        assertThat((Throwable) events.exceptions().get(0).what()).isInstanceOf(ProbeSetupException.class)
+                .hasMessageContaining("unsupported message type: HeartbeatFrame")
+                .hasMessageContaining("the handler sits before (closer to the socket than) the codec");
+        long end = System.nanoTime() + 3 * policy.silentPeerVerdict().toNanos();
+        await("three budgets", 5_000, () -> System.nanoTime() > end);
+        assertThat(events.events(PeerDead.class)).as("no verdict on a peer that was never asked").isEmpty();
+        assertThat(client.isOpen()).isTrue();
+        assertThat(onLoop(client.eventLoop(), keepAlive::state)).isEqualTo(HealthState.SUSPENDED);
+        client.close().sync();
     }
 
     private static boolean armed(Channel ch, KeepAliveHandler handler) {
