@@ -39,7 +39,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * KernelSchedule s = KernelSchedule.of(new KernelKeepAlive(30, 10, 3, 60_000), KernelHz.detect());
- * s.verdictLatest();   // 62.44 s at HZ 250: the kernel's worst case, not the nominal 60 s
+ * s.verdictLatest();   // 62.768 s at HZ 250: the kernel's worst case, not the nominal 60 s
  * }</pre>
  *
  * <p><b>Thread safety, cost:</b> immutable, built in O(wheel levels) without allocation beyond itself; every query

@@ -49,6 +49,11 @@ final class Limits {
         return nanos + " ns";
     }
 
+    /** Formats nanoseconds as milliseconds with three decimals: {@code 9076.000 ms}. */
+    static String formatMillis(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.3f ms", nanos / 1e6);
+    }
+
     static String formatNanos(long nanos) {
         return format(Duration.ofNanos(nanos));
     }
