@@ -196,6 +196,11 @@ public final class KernelHz {
         return jiffies / hz * NANOS_PER_SECOND + jiffies % hz * NANOS_PER_SECOND / hz;
     }
 
+    /** Returns the last instant of a jiffy count, in nanoseconds: {@code ⌈jiffies × 10^9 / HZ⌉}. */
+    long toNanosCeil(long jiffies) {
+        return jiffies / hz * NANOS_PER_SECOND + Limits.ceilDiv(jiffies % hz * NANOS_PER_SECOND, hz);
+    }
+
     /**
      * Returns a duration in jiffies, rounded up.
      *

@@ -129,6 +129,17 @@ public final class KernelSchedule {
         return new KernelSchedule(Objects.requireNonNull(kernel, "kernel"), Objects.requireNonNull(hz, "hz"));
     }
 
+    /**
+     * Returns the schedule of a policy's kernel half: {@link KeepAlivePolicy#kernelSchedule(KernelHz)}.
+     *
+     * @param policy the policy
+     * @param hz the kernel's tick rate
+     * @return the schedule
+     */
+    public static KernelSchedule of(KeepAlivePolicy policy, KernelHz hz) {
+        return Objects.requireNonNull(policy, "policy").kernelSchedule(hz);
+    }
+
     /** {@code idle + interval + (k - 1) × S}: the k-th expiry, k >= 1, before its lateness c. */
     private long expiryBase(long k) {
         return idle + interval + (k - 1) * spacing;
@@ -395,8 +406,7 @@ public final class KernelSchedule {
     }
 
     private long latestNanos(long jiffies) {
-        int h = hz.hz();
-        return jiffies / h * Limits.NANOS_PER_SECOND + Limits.ceilDiv(jiffies % h * Limits.NANOS_PER_SECOND, h);
+        return hz.toNanosCeil(jiffies);
     }
 
     @Override
