@@ -117,7 +117,7 @@ public final class KeepAlivePolicy {
      * <p>The plan sends {@value #PLANNED_PROBES} probes with the default user timeout, in whole seconds:
      * <pre>
      *   interval    = ⌊budget / 6⌋ s   (at least 1 s)
-     *   idle        = the largest whole second with kernelSchedule(hz).verdictLatest() <= budget
+     *   idle        = the largest whole second with kernelSchedule(hz).verdictLatest() &lt;= budget
      *   userTimeout = idle + 3 × interval          (the default)
      * </pre>
      * The kernel probes late (its timer wheel rounds each expiry up, by up to 2 s for a 30 s idle at HZ 250;

@@ -31,7 +31,10 @@ import org.jspecify.annotations.Nullable;
  * </ol>
  * {@code /proc/timer_list} is not used: it is readable by root only, where it exists at all.
  *
- * <p><b>Thread safety:</b> immutable; {@link #detect()} runs once per JVM and is safe from any thread.
+ * <p>Two values are equal when their HZ are, whatever their sources.
+ *
+ * <p><b>Thread safety:</b> immutable; {@link #detect()} is safe from any thread and reads the files once per JVM
+ * (the first success is kept).
  *
  * @since 0.1
  */
@@ -47,6 +50,7 @@ public final class KernelHz {
     public static final int MAX_HZ = 10_000;
 
     private static final long NANOS_PER_SECOND = Limits.NANOS_PER_SECOND;
+    private static volatile @Nullable KernelHz detected;
 
     private final int hz;
     private final String source;
@@ -69,14 +73,20 @@ public final class KernelHz {
     }
 
     /**
-     * Returns this machine's HZ, detected once per JVM as described in the class documentation.
+     * Returns this machine's HZ, detected on first use as described in the class documentation and then kept.
      *
      * @return the detected (or defaulted) HZ, with its source
      * @throws IllegalArgumentException if {@value #PROPERTY} is set to something other than a whole number of
      *         Hz in range; the message names the property, the value, the range and the unit
      */
     public static KernelHz detect() {
-        return Detected.VALUE;
+        KernelHz hz = detected;
+        if (hz == null) {
+            // Racing threads may both detect; they find the same value. A failure is not kept: it is thrown again.
+            hz = detect(System.getProperty(PROPERTY), Path.of("/"), System.getProperty("os.version", ""));
+            detected = hz;
+        }
+        return hz;
     }
 
     /** Detection against a given file system root and property value; the seam for tests. */
@@ -226,9 +236,4 @@ public final class KernelHz {
         return "HZ " + hz + " (" + source + ")";
     }
 
-    /** Holder: detection runs on first use, once. */
-    private static final class Detected {
-        static final KernelHz VALUE = detect(System.getProperty(PROPERTY), Path.of("/"),
-                System.getProperty("os.version", ""));
-    }
 }

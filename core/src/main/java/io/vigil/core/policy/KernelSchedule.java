@@ -15,14 +15,14 @@ import org.jspecify.annotations.Nullable;
  * <p><b>The model</b> (net/ipv4/tcp_timer.c {@code tcp_keepalive_timer}, kernel/time/timer.c
  * {@code calc_wheel_index}), in jiffies, last inbound segment at jiffy {@code R}:
  * <pre>
- *   first probe    F0 = fire(E, a) >= R + idle       the timer's last arming: for E <= R + idle (R + idle when
+ *   first probe    F0 = fire(E, a) &gt;= R + idle       the timer's last arming: for E &lt;= R + idle (R + idle when
  *                                                    re-armed lazily), a = 0 .. idle jiffies ahead of the clock
  *   next expiries  F(k+1) = fire(F(k) + interval, interval - 1)     (re-armed inside the timer callback,
  *                                                                    where the wheel clock is jiffies + 1)
- *   fire(e, d)     = ((e >> 3n) + 1) << 3n,  n = wheel level of a timer d jiffies ahead (63, 504, 4032, ...)
+ *   fire(e, d)     = ((e &gt;&gt; 3n) + 1) &lt;&lt; 3n,  n = wheel level of a timer d jiffies ahead (63, 504, 4032, ...)
  *   from k = 1 on  F(k+1) - F(k) = S = g × (⌊interval / g⌋ + 1),  g = 8^level(interval - 1)
  *   verdict        without user timeout: at expiry {@code probes};
- *                  with one: at the first k >= 1 with F(k) - R >= msecs_to_jiffies(userTimeout)
+ *                  with one: at the first k &gt;= 1 with F(k) - R &gt;= msecs_to_jiffies(userTimeout)
  * </pre>
  * So the k-th expiry ({@code k >= 1}) comes {@code idle + interval + c + (k - 1) × S} jiffies after {@code R}, where
  * the lateness {@code c} depends on the jiffies phase of {@code R} and on {@code a}; over every phase and every
@@ -424,7 +424,8 @@ public final class KernelSchedule {
     public String toString() {
         return "KernelSchedule(" + kernel + " at HZ " + hz.hz() + ": probes every " + ms(probeSpacingNanos())
                 + " ms, first up to " + ms(firstProbeGranularityNanos()) + " ms late; gives up after "
-                + (probesMin == probesMax ? probesMin + "" : probesMin + " .. " + probesMax) + " probes, "
+                + (probesMin == probesMax ? probesMin + "" : probesMin + " .. " + probesMax)
+                + (probesMax == 1 ? " probe, " : " probes, ")
                 + ms(verdictEarliestNanos()) + " .. " + ms(verdictLatestNanos()) + " ms after the last segment"
                 + " (nominal " + kernel.silentPeerVerdictMillis() + " ms))";
     }
