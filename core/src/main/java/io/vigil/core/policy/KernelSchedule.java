@@ -401,6 +401,47 @@ public final class KernelSchedule {
         return need <= 0 ? 1 : 1 + Limits.ceilDiv(need, spacing);
     }
 
+    /**
+     * Returns the k-th expiry for a known jiffies phase and the common history: keepalive armed a whole idle
+     * ahead at jiffy {@code armedAtJiffy} outside the timer softirq (at connection establishment, which is also a
+     * segment received, or when {@code SO_KEEPALIVE} was switched on), then no arming until the last segment at
+     * {@code lastRxJiffy}. If that timer fires before {@code lastRx + idle}, the kernel re-arms it lazily for the
+     * rest; either way, exactly as {@link #expiryJiffies(long, long, long, long)}.
+     *
+     * @param k the expiry: 0 sends the first probe
+     * @param lastRxJiffy the jiffies value when the last inbound segment was processed
+     * @param armedAtJiffy the jiffies value when the timer was armed, {@code lastRxJiffy - idle .. lastRxJiffy}
+     * @return jiffies after {@code lastRxJiffy}
+     * @throws IllegalArgumentException if k is negative or the arming is out of range
+     */
+    public long expiryJiffiesArmedAt(long k, long lastRxJiffy, long armedAtJiffy) {
+        long lazy = lazyAhead(lastRxJiffy, armedAtJiffy);
+        return lazy < 0 ? expiryJiffies(k, lastRxJiffy, armedAtJiffy + idle, idle)
+                : expiryJiffies(k, lastRxJiffy, lastRxJiffy + idle, lazy);
+    }
+
+    /**
+     * Returns the expiry at which the kernel gives up, and the number of probes it sends, for the history of
+     * {@link #expiryJiffiesArmedAt(long, long, long)}.
+     *
+     * @param lastRxJiffy as for {@link #expiryJiffiesArmedAt(long, long, long)}
+     * @param armedAtJiffy as for {@link #expiryJiffiesArmedAt(long, long, long)}
+     * @return the expiry index, {@code >= 1}
+     */
+    public long verdictExpiryArmedAt(long lastRxJiffy, long armedAtJiffy) {
+        long lazy = lazyAhead(lastRxJiffy, armedAtJiffy);
+        return lazy < 0 ? verdictExpiry(lastRxJiffy, armedAtJiffy + idle, idle)
+                : verdictExpiry(lastRxJiffy, lastRxJiffy + idle, lazy);
+    }
+
+    /** How far ahead the lazy re-arm goes (callback: the wheel clock is one jiffy ahead), or -1 if none. */
+    private long lazyAhead(long lastRxJiffy, long armedAtJiffy) {
+        Limits.checkRange("lastRx - armedAt", lastRxJiffy - armedAtJiffy, 0, idle, "jiffies");
+        long fired = fireJiffy(armedAtJiffy + idle, idle, hz.hz());
+        long due = lastRxJiffy + idle;
+        return fired >= due ? -1 : due - fired - 1;
+    }
+
     private long earliestNanos(long jiffies) {
         return hz.toNanos(jiffies - 1);
     }

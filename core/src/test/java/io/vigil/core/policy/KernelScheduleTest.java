@@ -200,6 +200,9 @@ class KernelScheduleTest {
                 assertThat(run.verdict).as(what).isBetween(s.verdictMinJiffies(), s.verdictMaxJiffies())
                         .isEqualTo(s.expiryJiffies(run.probes.size(), r, run.armedFor, run.armedAhead));
                 assertThat(s.verdictExpiry(r, run.armedFor, run.armedAhead)).as(what).isEqualTo(run.probes.size());
+                assertThat(s.verdictExpiryArmedAt(r, r - x)).as(what).isEqualTo(run.probes.size());
+                assertThat(s.expiryJiffiesArmedAt(run.probes.size(), r, r - x)).as(what).isEqualTo(run.verdict);
+                assertThat(s.expiryJiffiesArmedAt(0, r, r - x)).as(what).isEqualTo(run.probes.get(0));
                 seenMin = Math.min(seenMin, run.verdict);
                 seenMax = Math.max(seenMax, run.verdict);
             }

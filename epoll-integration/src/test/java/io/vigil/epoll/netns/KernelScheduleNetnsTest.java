@@ -44,6 +44,11 @@ import org.junit.jupiter.api.Timeout;
  * (the model assumes it runs at its jiffy); from the second expiry on, consecutive intervals must allow the model's
  * exact spacing. No other tolerance: the reference instant is the kernel's, not ours.
  *
+ * <p>Where {@code /proc/timer_list} is readable (root), {@link JiffiesClock} gives the absolute jiffies of the
+ * connection (when keepalive was armed) and of the last segment, so the jiffies phase is known: then every probe and
+ * the verdict must come at the model's exact jiffy ({@link KernelSchedule#expiryJiffiesArmedAt}), within the same
+ * window and softirq allowance. Elsewhere that part is skipped, and the log says why.
+ *
  * <p>The run takes about as long as its longest case (2 s / 3 s / 3 probes: about 11.4 s) plus a peer JVM's
  * start. Every wait is bounded; the namespace goes in a {@code finally}.
  */
@@ -60,6 +65,9 @@ class KernelScheduleNetnsTest {
         Epoll.ensureAvailability();
         KernelHz hz = KernelHz.detect();
         Measurements.log("schedule", "%s", hz);
+        StringBuilder why = new StringBuilder();
+        JiffiesClock clock = JiffiesClock.learn(hz, why);
+        Measurements.log("schedule", "absolute jiffies: %s", clock != null ? "from /proc/timer_list" : why);
         List<Case> cases = List.of(
                 new Case("drift 2/1/3", policy(2, 1, 3, 0)),
                 new Case("drift 2/2/3", policy(2, 2, 3, 0)),
@@ -75,9 +83,15 @@ class KernelScheduleNetnsTest {
                         bystander);
                 c.schedule = KernelSchedule.of(c.policy.toKernel(KernelRounding.REJECT), hz);
                 c.spacingJiffies = hz.toJiffiesCeil(c.schedule.probeSpacingNanos());
+                if (clock != null) {
+                    c.connectJiffy = c.lastReceived(clock, hz, true);
+                }
             }
             for (Case c : cases) {
                 c.lastSegment = c.client.settleAfterEcho();
+                if (clock != null) {
+                    c.lastRxJiffy = c.lastReceived(clock, hz, false);
+                }
             }
             rig.blackholePeerOutput();
             long deadline = System.nanoTime() + 30_000 * MS;
@@ -119,6 +133,9 @@ class KernelScheduleNetnsTest {
         @Nullable PeerDead dead;
         long verdictNanos;
         long spacingJiffies;
+        /** Absolute jiffies of the connection (keepalive armed) and of the last segment; MIN_VALUE if unknown. */
+        long connectJiffy = Long.MIN_VALUE;
+        long lastRxJiffy = Long.MIN_VALUE;
 
         Case(String name, KeepAlivePolicy policy) {
             this.name = name;
@@ -163,11 +180,46 @@ class KernelScheduleNetnsTest {
                                 * jiffyMs, schedule.probeMaxJiffies(Math.min(i, probeCap())) * jiffyMs));
             }
             Measurements.log(name, "%sverdict %s at [%.0f, %.0f] ms [model %.0f .. %.0f, nominal %d]; %.3f s by "
-                    + "the JVM's clock; %d probes [model %d .. %d]; spacing model %.0f ms", line, dead.reason(), verdictJiffies[0] * jiffyMs,
+                    + "the JVM's clock; %d probes [model %d .. %d]; spacing model %.0f ms; %s", line, dead.reason(), verdictJiffies[0] * jiffyMs,
                     verdictJiffies[1] * jiffyMs, schedule.verdictMinJiffies() * jiffyMs,
                     schedule.verdictMaxJiffies() * jiffyMs, schedule.kernel().silentPeerVerdictMillis(),
                     verdictNanos / 1e9, k.probes(), schedule.probesMin(), schedule.probesMax(),
-                    spacingJiffies * jiffyMs);
+                    spacingJiffies * jiffyMs, exact(hz));
+        }
+
+        /**
+         * The absolute jiffy of the last segment received (or of the last data, which at connection time is the
+         * connection itself), from {@code TCP_INFO} read within one jiffy of the JVM's clock.
+         */
+        long lastReceived(JiffiesClock clock, KernelHz hz, boolean data) {
+            Channel ch = client.channel;
+            for (int attempt = 0; attempt < 100; attempt++) {
+                long before = clock.jiffiesAt(System.nanoTime());
+                KernelSample s = KernelInspectors.forChannel(ch).sample(ch);
+                long after = clock.jiffiesAt(System.nanoTime());
+                if (s != null && before == after) {
+                    long ms = data ? s.lastDataReceivedMillis()
+                            : Math.min(s.lastAckReceivedMillis(), s.lastDataReceivedMillis());
+                    return before - ms * hz.hz() / 1000;
+                }
+            }
+            return Long.MIN_VALUE;
+        }
+
+        /** The model's exact expiries for the measured phase, as text, or why there are none. */
+        private String exact(KernelHz hz) {
+            if (connectJiffy == Long.MIN_VALUE || lastRxJiffy == Long.MIN_VALUE) {
+                return "exact: phase unknown";
+            }
+            double jiffyMs = 1000.0 / hz.hz();
+            long verdictAt = schedule.verdictExpiryArmedAt(lastRxJiffy, connectJiffy);
+            StringBuilder b = new StringBuilder("exact (R mod 512 = " + Math.floorMod(lastRxJiffy, 512)
+                    + ", armed R-" + (lastRxJiffy - connectJiffy) + "):");
+            for (long k = 0; k <= verdictAt; k++) {
+                b.append(String.format(java.util.Locale.ROOT, " %.0f",
+                        schedule.expiryJiffiesArmedAt(k, lastRxJiffy, connectJiffy) * jiffyMs));
+            }
+            return b.append(" ms").toString();
         }
 
         private long probeCap() {
@@ -194,6 +246,17 @@ class KernelScheduleNetnsTest {
                 assertThat(spacingJiffies).as("%s: spacing after expiry %d within [%d, %d + %d] jiffies", name, i,
                         b[0] - a[1], b[1] - a[0], SOFTIRQ_JIFFIES)
                         .isBetween(b[0] - a[1], b[1] - a[0] + SOFTIRQ_JIFFIES);
+            }
+            if (connectJiffy != Long.MIN_VALUE && lastRxJiffy != Long.MIN_VALUE) {
+                // The phase is known: the model's exact expiries, to the jiffy.
+                long verdictAt = schedule.verdictExpiryArmedAt(lastRxJiffy, connectJiffy);
+                assertThat((long) probes).as("%s: probes sent, exact", name).isEqualTo(verdictAt);
+                for (int i = 0; i <= probes; i++) {
+                    long[] w = i < probes ? probeJiffies.get(i) : verdictJiffies;
+                    long exact = schedule.expiryJiffiesArmedAt(i, lastRxJiffy, connectJiffy);
+                    assertThat(exact).as("%s: expiry %d exactly at %d jiffies, observed within [%d, %d]", name, i,
+                            exact, w[0], w[1]).isBetween(w[0] - SOFTIRQ_JIFFIES, w[1]);
+                }
             }
             assertThat(verdictJiffies[1]).as("%s: verdict observed by, jiffies", name)
                     .isGreaterThanOrEqualTo(schedule.verdictMinJiffies());
