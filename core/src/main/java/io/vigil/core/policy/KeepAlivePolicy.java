@@ -23,8 +23,8 @@ import org.jspecify.annotations.Nullable;
  *         .idle(Duration.ofSeconds(30))
  *         .interval(Duration.ofSeconds(10))
  *         .probes(3)
- *         .build();                                  // dead within 60 s
- * KeepAlivePolicy planned = KeepAlivePolicy.deadWithin(Duration.ofSeconds(60)); // the same policy
+ *         .build();              // nominally dead after 60 s; the kernel's verdict: up to 62.77 s at HZ 250
+ * KeepAlivePolicy planned = KeepAlivePolicy.deadWithin(Duration.ofSeconds(60)); // 27 s / 10 s: within 60 s
  * }</pre>
  *
  * <p>Ranges follow the kernel's so that a policy is always one the kernel can carry, except for sub-second
@@ -98,41 +98,92 @@ public final class KeepAlivePolicy {
     }
 
     /**
-     * Plans a whole policy from one budget: "declare a silent peer dead within {@code budget}".
-     *
-     * <p>The plan sends {@value #PLANNED_PROBES} probes and spends half the budget idle:
-     * <pre>
-     *   interval    = budget / 6
-     *   idle        = budget - 3 × interval          (= budget / 2)
-     *   userTimeout = idle + 3 × interval            (the default)
-     * </pre>
-     * For budgets of 6 s and more, interval and idle are rounded <em>down</em> to whole seconds
-     * ({@code interval = ⌊budget / 6⌋ s}, {@code idle = ⌊budget - 3 × interval⌋ s}), so that the policy is
-     * {@linkplain #isKernelRepresentable() kernel-representable} and its verdict comes at {@code ⌊budget⌋} whole
-     * seconds: never later than the budget. Below 6 s the values keep nanosecond precision and the verdict comes
-     * at the budget to the nanosecond, less the remainder of the division by 6.
+     * Plans a whole policy from one budget, "declare a silent peer dead within {@code budget}", for this machine's
+     * kernel: {@link #deadWithin(Duration, KernelHz) deadWithin(budget, KernelHz.detect())}.
      *
      * @param budget the longest a silent peer may stay undetected, 6 ms .. 18 h
-     * @return a policy whose {@link #silentPeerVerdict()} is at most {@code budget}
+     * @return a policy whose kernel verdict, worst case, and {@link #silentPeerVerdict()} are at most
+     *         {@code budget} (see {@link #deadWithin(Duration, KernelHz)} for short budgets)
      * @throws IllegalArgumentException if the budget is out of range, naming value, range and unit
      */
     public static KeepAlivePolicy deadWithin(Duration budget) {
+        return deadWithin(budget, KernelHz.detect());
+    }
+
+    /**
+     * Plans a whole policy from one budget, "declare a silent peer dead within {@code budget}", such that the
+     * kernel's <em>real</em> verdict lands within it, for a kernel ticking at {@code hz}.
+     *
+     * <p>The plan sends {@value #PLANNED_PROBES} probes with the default user timeout, in whole seconds:
+     * <pre>
+     *   interval    = ⌊budget / 6⌋ s   (at least 1 s)
+     *   idle        = the largest whole second with kernelSchedule(hz).verdictLatest() &lt;= budget
+     *   userTimeout = idle + 3 × interval          (the default)
+     * </pre>
+     * The kernel probes late (its timer wheel rounds each expiry up, by up to 2 s for a 30 s idle at HZ 250;
+     * see {@link KernelSchedule}), so idle comes out somewhat under half the budget: 60 s plans idle 27 s / interval
+     * 10 s, whose kernel verdict comes 57.48 .. 59.77 s after the last segment at HZ 250 (30 s: 14 s / 5 s, 29.24 ..
+     * 29.62 s; 300 s: 130 s / 50 s, 282.40 .. 299.98 s). How close a plan lands is
+     * {@code planned.kernelSchedule(hz).verdictLatest()}; {@link #silentPeerVerdict()}, the nominal
+     * {@code idle + 3 × interval}, is earlier still.
+     *
+     * <p>Below the shortest whole-second plan that fits (1 s / 1 s / 3 probes, whose kernel verdict can come
+     * 4.104 s after the last segment at HZ 250), no kernel policy can keep the budget: the plan then keeps
+     * nanosecond precision for the userspace layer alone ({@code interval = budget / 6}, {@code idle = budget -
+     * 3 × interval}, not {@linkplain #isKernelRepresentable() kernel-representable}), and its
+     * {@link #silentPeerVerdict()} is the budget less the remainder of the division by 6.
+     *
+     * @param budget the longest a silent peer may stay undetected, 6 ms .. 18 h
+     * @param hz the kernel's tick rate
+     * @return the plan
+     * @throws IllegalArgumentException if the budget is out of range, naming value, range and unit
+     */
+    public static KeepAlivePolicy deadWithin(Duration budget, KernelHz hz) {
         long total = Limits.checkDuration("budget", budget, MIN_BUDGET, MAX_BUDGET);
-        long interval;
-        long idle;
-        if (total >= 2L * PLANNED_PROBES * NANOS_PER_SECOND) {
-            long intervalSeconds = total / (2L * PLANNED_PROBES) / NANOS_PER_SECOND;
-            interval = intervalSeconds * NANOS_PER_SECOND;
-            idle = (total - PLANNED_PROBES * interval) / NANOS_PER_SECOND * NANOS_PER_SECOND;
-        } else {
-            interval = total / (2L * PLANNED_PROBES);
-            idle = total - PLANNED_PROBES * interval;
+        Objects.requireNonNull(hz, "hz");
+        KeepAlivePolicy whole = planWholeSeconds(total, hz);
+        if (whole != null) {
+            return whole;
         }
+        long interval = total / (2L * PLANNED_PROBES);
+        long idle = total - PLANNED_PROBES * interval;
         return builder()
                 .idle(Duration.ofNanos(idle))
                 .interval(Duration.ofNanos(interval))
                 .probes(PLANNED_PROBES)
                 .build();
+    }
+
+    /** The whole-second plan whose kernel worst case fits the budget, or null if none does. */
+    private static @Nullable KeepAlivePolicy planWholeSeconds(long budgetNanos, KernelHz hz) {
+        long seconds = budgetNanos / NANOS_PER_SECOND;
+        for (long interval = Math.max(1, seconds / (2L * PLANNED_PROBES)); interval >= 1; interval--) {
+            // The kernel's worst case grows with idle (a later verdict, a coarser wheel level): bisect.
+            long low = 0;
+            long high = Math.min(Limits.MAX_KERNEL_SECONDS, seconds - PLANNED_PROBES * interval) + 1;
+            while (high - low > 1) {
+                long idle = (low + high) >>> 1;
+                if (kernelWorstCase(idle, interval, hz) <= budgetNanos) {
+                    low = idle;
+                } else {
+                    high = idle;
+                }
+            }
+            if (low >= 1) {
+                return builder()
+                        .idle(Duration.ofSeconds(low))
+                        .interval(Duration.ofSeconds(interval))
+                        .probes(PLANNED_PROBES)
+                        .build();
+            }
+        }
+        return null;
+    }
+
+    private static long kernelWorstCase(long idle, long interval, KernelHz hz) {
+        KernelKeepAlive k = new KernelKeepAlive((int) idle, (int) interval, PLANNED_PROBES,
+                (int) ((idle + PLANNED_PROBES * interval) * 1000));
+        return KernelSchedule.of(k, hz).verdictLatestNanos();
     }
 
     /**
@@ -234,9 +285,11 @@ public final class KeepAlivePolicy {
     }
 
     /**
-     * Returns when a silent peer is declared dead, measured from its last inbound message: the kernel's formula
-     * ({@code idle + probes × interval} without a user timeout, otherwise the first {@code idle + k × interval},
-     * {@code k >= 1}, at or after the user timeout).
+     * Returns when a silent peer is declared dead, measured from its last inbound message, on the nominal grid
+     * that the userspace layer follows: {@code idle + probes × interval} without a user timeout, otherwise the first
+     * {@code idle + k × interval}, {@code k >= 1}, at or after the user timeout. The kernel's own verdict comes later
+     * (its timer expiries are late) and, for a user timeout just past a grid point, one expiry earlier: see
+     * {@link #kernelSchedule(KernelHz)} and {@link #requireUserTimeoutOnKernelGrid(KernelHz)}.
      *
      * @return the verdict time of a silent peer
      */
@@ -252,6 +305,96 @@ public final class KeepAlivePolicy {
      */
     public long silentPeerProbes() {
         return Limits.silentPeerProbes(idleNanos, intervalNanos, probes, userTimeoutNanos);
+    }
+
+    /**
+     * Returns when the kernel really probes and gives up with this policy on a socket, for a kernel ticking at
+     * {@code hz}: the {@link KernelSchedule} of {@link #toKernel(KernelRounding) toKernel(ROUND_UP)} (for a
+     * kernel-representable policy, exactly its values). Unlike {@link #silentPeerVerdict()}, the nominal grid that
+     * the userspace layer follows, this includes the kernel's late timer expiries.
+     *
+     * @param hz the kernel's tick rate
+     * @return the kernel's schedule
+     */
+    public KernelSchedule kernelSchedule(KernelHz hz) {
+        return KernelSchedule.of(toKernel(KernelRounding.ROUND_UP), hz);
+    }
+
+    /**
+     * Returns {@link #kernelSchedule(KernelHz) kernelSchedule(KernelHz.detect())}.
+     *
+     * @return the kernel's schedule on this machine
+     */
+    public KernelSchedule kernelSchedule() {
+        return kernelSchedule(KernelHz.detect());
+    }
+
+    /**
+     * Checks that an explicit user timeout is on the kernel's real probe grid: that the kernel gives up at the
+     * probe expiry the nominal formula names ({@link #silentPeerProbes()}) whatever the jiffies phase. A user
+     * timeout just past {@code idle + k × interval} is not: the kernel compares it with the real, late expiry
+     * times, and gives up one expiry earlier than the formula for some or all phases.
+     *
+     * @param hz the kernel's tick rate
+     * @return this policy, if on the grid
+     * @throws IllegalArgumentException if not, saying where the kernel really gives up, the nominal time, and the
+     *         grid values to use instead (or {@link #snapUserTimeoutToKernelGrid(KernelHz)})
+     */
+    public KeepAlivePolicy requireUserTimeoutOnKernelGrid(KernelHz hz) {
+        KernelSchedule s = kernelSchedule(hz);
+        if (onGrid(s)) {
+            return this;
+        }
+        long k = silentPeerProbes();
+        throw new IllegalArgumentException("userTimeout = " + Limits.formatNanos(userTimeoutNanos)
+                + " is off the kernel's probe grid (idle " + Limits.formatNanos(idleNanos) + ", interval "
+                + Limits.formatNanos(intervalNanos) + ", HZ " + hz.hz() + "): " + where(s) + ", not after " + k
+                + " probes at " + Limits.formatNanos(silentPeerVerdict().toNanos()) + " as idle + k × interval says;"
+                + " use userTimeout " + Limits.formatNanos(idleNanos + (k - 1) * intervalNanos) + " or "
+                + Limits.formatNanos(idleNanos + k * intervalNanos) + ", or snapUserTimeoutToKernelGrid(hz)");
+    }
+
+    /**
+     * Returns this policy with an off-grid user timeout moved down to the grid value below it,
+     * {@code idle + (k − 1) × interval}, where the kernel already gives up for some jiffies phases: the verdict then
+     * comes at the same expiry on both layers and never later than the timeout asked for. A policy already on the
+     * grid ({@link #requireUserTimeoutOnKernelGrid(KernelHz)} passes) is returned as it is.
+     *
+     * @param hz the kernel's tick rate
+     * @return a policy on the kernel's grid
+     * @throws IllegalArgumentException if no grid value fixes the expiry: where the kernel's expiries come later
+     *         than a whole interval (a long idle on a coarse wheel level with a short interval); the message says
+     *         where the kernel gives up
+     */
+    public KeepAlivePolicy snapUserTimeoutToKernelGrid(KernelHz hz) {
+        KernelSchedule s = kernelSchedule(hz);
+        if (onGrid(s)) {
+            return this;
+        }
+        long k = silentPeerProbes();
+        KeepAlivePolicy snapped = toBuilder()
+                .userTimeout(Duration.ofNanos(idleNanos + Math.max(1, k - 1) * intervalNanos)).build();
+        KernelSchedule t = snapped.kernelSchedule(hz);
+        if (!snapped.onGrid(t)) {
+            throw new IllegalArgumentException("userTimeout = " + Limits.formatNanos(userTimeoutNanos)
+                    + " cannot be snapped to the kernel's probe grid (idle " + Limits.formatNanos(idleNanos)
+                    + ", interval " + Limits.formatNanos(intervalNanos) + ", HZ " + hz.hz() + "): the kernel's"
+                    + " expiries come more than an interval late, so even at " + Limits.formatNanos(
+                            snapped.userTimeoutNanos) + " " + where(t) + "; shorten idle or lengthen interval");
+        }
+        return snapped;
+    }
+
+    private boolean onGrid(KernelSchedule s) {
+        long k = silentPeerProbes();
+        return s.probesMin() == k && s.probesMax() == k;
+    }
+
+    private static String where(KernelSchedule s) {
+        String probes = s.probesMin() == s.probesMax() ? s.probesMin() + " probes"
+                : s.probesMin() + " or " + s.probesMax() + " probes (depending on the jiffies phase)";
+        return "the kernel gives up after " + probes + ", " + Limits.formatMillis(s.verdictEarliestNanos())
+                + " .. " + Limits.formatMillis(s.verdictLatestNanos()) + " after the last segment";
     }
 
     /**

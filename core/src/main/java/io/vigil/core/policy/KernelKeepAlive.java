@@ -24,8 +24,10 @@ public record KernelKeepAlive(int idleSeconds, int intervalSeconds, int probes, 
     }
 
     /**
-     * Returns the time after the last inbound segment at which the kernel closes a connection to a silent
-     * peer, following {@code tcp_keepalive_timer}.
+     * Returns the nominal time after the last inbound segment at which the kernel closes a connection to a
+     * silent peer: {@code tcp_keepalive_timer}'s rules on the exact grid {@code idle + k × interval}. The kernel's
+     * timer expiries come late, so its real verdict is later, or one expiry earlier for a user timeout just past a
+     * grid point: {@link KernelSchedule} has the real one.
      *
      * @return milliseconds
      */

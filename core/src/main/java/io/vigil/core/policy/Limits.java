@@ -39,6 +39,11 @@ final class Limits {
         return DurationFormat.format(d);
     }
 
+    /** Formats nanoseconds as milliseconds with three decimals: {@code 9076.000 ms}. */
+    static String formatMillis(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.3f ms", nanos / 1e6);
+    }
+
     static String formatNanos(long nanos) {
         return DurationFormat.formatNanos(nanos);
     }

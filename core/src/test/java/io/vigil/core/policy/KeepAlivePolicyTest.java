@@ -114,23 +114,38 @@ class KeepAlivePolicyTest {
         assertThat(p.toKernel(KernelRounding.REJECT).silentPeerVerdictMillis()).isEqualTo(expectMillis);
     }
 
+    private static final KernelHz HZ250 = KernelHz.of(250);
+
     @Test
-    void deadWithinPlansWholeSecondsFromSixSeconds() {
-        KeepAlivePolicy p = KeepAlivePolicy.deadWithin(ofSeconds(60));
+    void deadWithinPlansWholeSecondsWhoseKernelVerdictFitsTheBudget() {
+        KeepAlivePolicy p = KeepAlivePolicy.deadWithin(ofSeconds(60), HZ250);
         assertThat(p).isEqualTo(KeepAlivePolicy.builder()
-                .idle(ofSeconds(30)).interval(ofSeconds(10)).probes(3).build());
-        assertThat(KeepAlivePolicy.deadWithin(ofSeconds(10)))
-                .isEqualTo(KeepAlivePolicy.builder().idle(ofSeconds(7)).interval(ofSeconds(1)).probes(3).build());
-        KeepAlivePolicy odd = KeepAlivePolicy.deadWithin(ofMillis(6_500));
+                .idle(ofSeconds(27)).interval(ofSeconds(10)).probes(3).build());
+        assertThat(p.kernelSchedule(HZ250).verdictLatest()).isEqualTo(ofMillis(59_768));
+        assertThat(p.silentPeerVerdict()).isEqualTo(ofSeconds(57));
+        // The nominal 30 s / 10 s would land up to 62.768 s after the last segment.
+        assertThat(KeepAlivePolicy.defaults().kernelSchedule(HZ250).verdictLatest()).isEqualTo(ofMillis(62_768));
+        assertThat(KeepAlivePolicy.deadWithin(ofSeconds(5), HZ250))
+                .isEqualTo(KeepAlivePolicy.builder().idle(ofSeconds(1)).interval(ofSeconds(1)).probes(3).build());
+        assertThat(KeepAlivePolicy.deadWithin(ofSeconds(30), HZ250))
+                .isEqualTo(KeepAlivePolicy.builder().idle(ofSeconds(14)).interval(ofSeconds(5)).probes(3).build());
+        KeepAlivePolicy fiveMinutes = KeepAlivePolicy.deadWithin(ofSeconds(300), HZ250);
+        assertThat(fiveMinutes).isEqualTo(KeepAlivePolicy.builder()
+                .idle(ofSeconds(130)).interval(ofSeconds(50)).probes(3).build());
+        assertThat(fiveMinutes.kernelSchedule(HZ250).verdictLatest()).isEqualTo(ofMillis(299_984));
+        KeepAlivePolicy odd = KeepAlivePolicy.deadWithin(ofMillis(6_500), HZ250);
         assertThat(odd.idle()).isEqualTo(ofSeconds(3));
         assertThat(odd.interval()).isEqualTo(ofSeconds(1));
-        assertThat(odd.silentPeerVerdict()).isEqualTo(ofSeconds(6));
-        assertThat(KeepAlivePolicy.deadWithin(ofHours(18)).idle()).isEqualTo(ofSeconds(32400));
+        assertThat(odd.kernelSchedule(HZ250).verdictLatest()).isEqualTo(ofMillis(6_328));
+        assertThat(KeepAlivePolicy.deadWithin(ofHours(18), HZ250).idle()).isEqualTo(ofSeconds(29_148));
+        // The shortest whole-second plan: 1 s / 1 s / 3 probes, kernel verdict up to 4.104 s.
+        assertThat(KeepAlivePolicy.deadWithin(ofMillis(4_104), HZ250).isKernelRepresentable()).isTrue();
+        assertThat(KeepAlivePolicy.deadWithin(ofMillis(4_103), HZ250).isKernelRepresentable()).isFalse();
     }
 
     @Test
-    void deadWithinKeepsSubSecondPrecisionBelowSixSeconds() {
-        KeepAlivePolicy p = KeepAlivePolicy.deadWithin(ofMillis(600));
+    void deadWithinKeepsSubSecondPrecisionBelowTheShortestKernelPlan() {
+        KeepAlivePolicy p = KeepAlivePolicy.deadWithin(ofMillis(600), HZ250);
         assertThat(p.interval()).isEqualTo(ofMillis(100));
         assertThat(p.idle()).isEqualTo(ofMillis(300));
         assertThat(p.silentPeerVerdict()).isEqualTo(ofMillis(600));
@@ -138,26 +153,76 @@ class KeepAlivePolicyTest {
     }
 
     @Test
-    void deadWithinFormulaHoldsForRandomBudgets() {
+    void deadWithinHoldsForTheKernelForRandomBudgets() {
         SplittableRandom random = new SplittableRandom(42);
-        for (int i = 0; i < 10_000; i++) {
+        for (int i = 0; i < 4_000; i++) {
+            KernelHz hz = KernelHz.of(new int[] {100, 250, 300, 1000}[i % 4]);
             long budget = random.nextLong(KeepAlivePolicy.MIN_BUDGET.toNanos(), KeepAlivePolicy.MAX_BUDGET.toNanos() + 1);
-            KeepAlivePolicy p = KeepAlivePolicy.deadWithin(ofNanos(budget));
+            if (i % 2 == 0) {
+                budget = random.nextLong(KeepAlivePolicy.MIN_BUDGET.toNanos(), 400_000_000_000L);
+            }
+            KeepAlivePolicy p = KeepAlivePolicy.deadWithin(ofNanos(budget), hz);
             long verdict = p.silentPeerVerdict().toNanos();
             assertThat(p.probes()).isEqualTo(3);
             assertThat(p.isUserTimeoutDefault()).isTrue();
             assertThat(verdict).as("budget %d ns", budget).isLessThanOrEqualTo(budget);
-            if (budget >= 6_000_000_000L) {
+            if (p.isKernelRepresentable()) {
                 long seconds = budget / 1_000_000_000L;
-                assertThat(p.isKernelRepresentable()).isTrue();
-                assertThat(p.interval()).isEqualTo(ofSeconds(seconds / 6));
-                assertThat(verdict).isEqualTo(seconds * 1_000_000_000L);
-                assertThat(p.idle().toNanos()).isBetween(verdict / 2 - 1_000_000_000L, verdict / 2 + 3_000_000_000L);
+                assertThat(p.interval()).as("budget %d ns", budget).isEqualTo(ofSeconds(Math.max(1, seconds / 6)));
+                assertThat(p.kernelSchedule(hz).verdictLatestNanos()).as("budget %d ns", budget)
+                        .isLessThanOrEqualTo(budget);
+                KeepAlivePolicy longer = p.toBuilder().idle(p.idle().plusSeconds(1)).build();
+                assertThat(longer.kernelSchedule(hz).verdictLatestNanos()).as("idle is the largest that fits")
+                        .isGreaterThan(budget);
             } else {
+                assertThat(budget).isLessThan(KeepAlivePolicy.deadWithin(ofSeconds(1), hz).idle().toNanos()
+                        + KeepAlivePolicy.builder().idle(ofSeconds(1)).interval(ofSeconds(1)).build()
+                                .kernelSchedule(hz).verdictLatestNanos());
                 assertThat(p.interval().toNanos()).isEqualTo(budget / 6);
                 assertThat(verdict).isGreaterThan(budget - 6);
             }
         }
+    }
+
+    @Test
+    void offGridUserTimeoutsAreReportedWhereTheKernelReallyGivesUp() {
+        KeepAlivePolicy p = KeepAlivePolicy.builder().idle(ofSeconds(3)).interval(ofSeconds(3)).probes(3)
+                .userTimeout(ofMillis(9_040)).build();
+        assertThat(p.silentPeerVerdict()).isEqualTo(ofSeconds(12));
+        assertThatThrownBy(() -> p.requireUserTimeoutOnKernelGrid(HZ250))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("userTimeout = 9040 ms is off the kernel's probe grid (idle 3 s, interval 3 s, HZ 250):"
+                        + " the kernel gives up after 2 probes, 9076.000 ms .. 9400.000 ms after the last segment,"
+                        + " not after 3 probes at 12 s as idle + k × interval says; use userTimeout 9 s or 12 s, or"
+                        + " snapUserTimeoutToKernelGrid(hz)");
+        KeepAlivePolicy snapped = p.snapUserTimeoutToKernelGrid(HZ250);
+        assertThat(snapped.userTimeout()).isEqualTo(ofSeconds(9));
+        assertThat(snapped.silentPeerVerdict()).isEqualTo(ofSeconds(9));
+        assertThat(snapped.requireUserTimeoutOnKernelGrid(HZ250)).isSameAs(snapped);
+        assertThat(snapped.snapUserTimeoutToKernelGrid(HZ250)).isSameAs(snapped);
+        // Where the phase decides (9.2 s: 2 or 3 probes), the message says so.
+        assertThatThrownBy(() -> p.toBuilder().userTimeout(ofMillis(9_200)).build()
+                .requireUserTimeoutOnKernelGrid(HZ250))
+                .hasMessageContaining("the kernel gives up after 2 or 3 probes (depending on the jiffies phase),"
+                        + " 9196.000 ms .. 12268.000 ms after the last segment");
+        // On-grid and default user timeouts pass.
+        assertThat(KeepAlivePolicy.defaults().requireUserTimeoutOnKernelGrid(HZ250))
+                .isSameAs(KeepAlivePolicy.defaults());
+        KeepAlivePolicy onGrid = p.toBuilder().userTimeout(ofSeconds(6)).build();
+        assertThat(onGrid.requireUserTimeoutOnKernelGrid(HZ250)).isSameAs(onGrid);
+    }
+
+    @Test
+    void aUserTimeoutThatNoGridValueFixesIsRefusedWithWhere() {
+        // A 20 s idle on the 2.048 s wheel level with 1 s probes: expiries come more than an interval late.
+        KeepAlivePolicy p = KeepAlivePolicy.builder().idle(ofSeconds(20)).interval(ofSeconds(1)).probes(3)
+                .userTimeout(ofMillis(22_500)).build();
+        assertThatThrownBy(() -> p.snapUserTimeoutToKernelGrid(HZ250))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("userTimeout = 22500 ms cannot be snapped to the kernel's probe grid (idle"
+                        + " 20 s, interval 1 s, HZ 250): the kernel's expiries come more than an interval late, so"
+                        + " even at 22 s the kernel gives up after 1 or 2 probes")
+                .hasMessageEndingWith("; shorten idle or lengthen interval");
     }
 
     @Test
