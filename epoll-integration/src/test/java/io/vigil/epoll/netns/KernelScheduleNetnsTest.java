@@ -9,13 +9,13 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.vigil.core.event.DeathReason;
-import io.vigil.core.event.KernelSample;
+import io.vigil.core.kernel.KernelSample;
 import io.vigil.core.event.PeerDead;
 import io.vigil.core.policy.KeepAlivePolicy;
 import io.vigil.core.policy.KernelHz;
 import io.vigil.core.policy.KernelRounding;
 import io.vigil.core.policy.KernelSchedule;
-import io.vigil.core.socket.KernelInspectors;
+import io.vigil.core.socket.KernelAccess;
 import io.vigil.epoll.netns.KernelKeepAliveNetnsTest.Client;
 import io.vigil.epoll.netns.KernelKeepAliveNetnsTest.Measurements;
 import io.vigil.epoll.netns.Watch.Stamped;
@@ -147,7 +147,7 @@ class KernelScheduleNetnsTest {
                 return;
             }
             Channel ch = client.channel;
-            KernelSample s = ch.isOpen() ? KernelInspectors.forChannel(ch).sample(ch) : null;
+            KernelSample s = ch.isOpen() ? KernelAccess.inspector(ch).sample(ch) : null;
             if (s == null || s.state() != 1) {
                 open = false;
                 return;
@@ -195,7 +195,7 @@ class KernelScheduleNetnsTest {
             Channel ch = client.channel;
             for (int attempt = 0; attempt < 100; attempt++) {
                 long before = clock.jiffiesAt(System.nanoTime());
-                KernelSample s = KernelInspectors.forChannel(ch).sample(ch);
+                KernelSample s = KernelAccess.inspector(ch).sample(ch);
                 long after = clock.jiffiesAt(System.nanoTime());
                 if (s != null && before == after) {
                     long ms = data ? s.lastDataReceivedMillis()
