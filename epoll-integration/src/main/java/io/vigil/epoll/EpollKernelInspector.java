@@ -31,7 +31,7 @@ final class EpollKernelInspector extends NativeKernelInspector {
     KernelSample tcpInfo(Channel channel) {
         EpollTcpInfo i = ((EpollSocketChannel) channel).tcpInfo(HOLDER.get());
         return new KernelSample(i.state(), i.probes(), i.retransmits(), i.backoff(), i.unacked(), i.lastDataRecv(),
-                i.lastAckRecv(), i.rtt(), i.rttvar(), i.totalRetrans());
+                i.lastAckRecv(), i.rtt(), i.rttvar(), i.totalRetrans(), i.lastDataSent());
     }
 
     @Override

@@ -41,7 +41,7 @@ final class IoUringKernel extends NativeKernelInspector {
     KernelSample tcpInfo(Channel channel) {
         IoUringTcpInfo i = ((IoUringSocketChannel) channel).tcpInfo(HOLDER.get());
         return new KernelSample(i.state(), i.probes(), i.retransmits(), i.backoff(), i.unacked(), i.lastDataRecv(),
-                i.lastAckRecv(), i.rtt(), i.rttvar(), i.totalRetrans());
+                i.lastAckRecv(), i.rtt(), i.rttvar(), i.totalRetrans(), i.lastDataSent());
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.EncoderException;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.vigil.core.event.DeadPeerException;
 import io.vigil.core.event.DeathReason;
 import io.vigil.core.event.Evidence;
@@ -22,6 +23,7 @@ import io.vigil.core.event.ProbeSetupException;
 import io.vigil.core.internal.timer.HealthTimer;
 import io.vigil.core.internal.timer.TimerWheels;
 import io.vigil.core.kernel.KernelSample;
+import io.vigil.core.machine.ChannelSnapshot;
 import io.vigil.core.machine.HealthState;
 import io.vigil.core.machine.HealthStateMachine;
 import io.vigil.core.machine.TickAction;
@@ -82,6 +84,14 @@ import org.jspecify.annotations.Nullable;
 public class KeepAliveHandler extends ChannelDuplexHandler {
 
     private static final HealthSubject UNBOUND = new HealthSubject("unbound", HealthSubject.CLIENT, "unbound");
+
+    /** One snapshot per event loop thread: a tick runs to completion, so it is never used twice at once. */
+    private static final FastThreadLocal<ChannelSnapshot> SNAPSHOT = new FastThreadLocal<>() {
+        @Override
+        protected ChannelSnapshot initialValue() {
+            return new ChannelSnapshot();
+        }
+    };
 
     private static final byte NEW = 0;
     private static final byte ACTIVE = 1;
@@ -326,10 +336,10 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
         HealthTimer t = TimerWheels.forExecutor(ctx.executor());
         timer = t;
         subject = Transport.subjectOf(ch, prober.protocol(), recorder.tagsRemoteAddress());
-        kernel = new KernelEvidence(ch, recorder != HealthRecorder.NOOP);
+        long now = t.preciseNow();
+        kernel = new KernelEvidence(ch, recorder != HealthRecorder.NOOP, now);
         Entry e = new Entry(this);
         entry = e;
-        long now = t.preciseNow();
         latestRx = now;
         quietSinceTick = true;
         e.activate(policy, now);
@@ -353,7 +363,11 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
         }
     }
 
-    /** Rows 6 to 11: the timer fired. */
+    /**
+     * Rows 6 to 11: the timer fired. The machine gets a snapshot: the latest stamp (raised if our loop stalled after
+     * taking it), the outbound buffer, and where the transport shows it, what the kernel saw: data received that we
+     * have not read, data in flight, data sent. The kernel is asked only when the machine may probe or judge.
+     */
     private void onTick(Entry e, long now) {
         ChannelHandlerContext c = ctx;
         HealthTimer t = timer;
@@ -365,16 +379,31 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
         if (!ch.isOpen()) {
             return;
         }
+        KeepAlivePolicy p = policy;
+        long inbound = t.upperBound(latestRx);
+        ChannelSnapshot seen = SNAPSHOT.get().reset(inbound);
         long pending = OutboundSnapshot.flushedBytes(ch);
-        int fingerprint = pending == 0 ? 0 : OutboundSnapshot.progressFingerprint(ch);
-        KernelSample sample = k.sampleAtTick(ch, pending);
-        if (sample != null) {
-            recorder.kernelSample(subject, sample);
+        seen.outbound(pending, pending == 0 ? 0 : OutboundSnapshot.progressFingerprint(ch));
+        if (k.canSee() && (pending != 0 || k.recording() || now - inbound >= p.idleNanos())) {
+            long sampledAt = t.preciseNow();
+            KernelSample sample = k.sampleAtTick(ch);
+            if (sample != null) {
+                if (k.recording()) {
+                    recorder.kernelSample(subject, sample);
+                }
+                seen.kernelSend(sample.unacked() > 0, k.sentDataSinceLastSample(sample, sampledAt));
+                if (peerProbesProveLife) {
+                    seen.inbound(KernelEvidence.receivedAt(sample, sampledAt));
+                }
+            }
+        } else if (!k.canSee()) {
+            seen.readsPaused(!ch.config().isAutoRead());
         }
         boolean inputShutdown = ch instanceof DuplexChannel && ((DuplexChannel) ch).isInputShutdown();
         boolean outputShutdown = ch instanceof DuplexChannel && ((DuplexChannel) ch).isOutputShutdown();
-        TickAction action = e.onTick(policy, now, latestRx, pending, fingerprint, ch.isWritable(), inputShutdown,
-                outputShutdown);
+        seen.channel(ch.isWritable(), inputShutdown, outputShutdown);
+        seen.lagged(now - e.deadline() > t.stampMarginNanos() || t.stalledAfter(now - p.intervalNanos()));
+        TickAction action = e.onTick(p, now, seen);
         quietSinceTick = true;
         switch (action) {
             case REARM:

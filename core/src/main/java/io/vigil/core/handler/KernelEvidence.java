@@ -18,38 +18,91 @@ import org.jspecify.annotations.Nullable;
  */
 final class KernelEvidence {
 
+    /**
+     * How much later than the kernel's report an arrival may have been: {@code tcpi_last_data_recv} counts whole
+     * jiffies in milliseconds (4 ms at HZ 250, 10 ms at HZ 100), so a receipt time computed from it is made an upper
+     * bound by adding this.
+     */
+    static final long RECEIPT_MARGIN_NANOS = 11_000_000L;
+
     private final KernelInspector inspector;
-    private final boolean sampleEveryTick;
+    private final boolean recording;
     private @Nullable KernelSample lastSample;
+    private long lastSampleAt;
 
     /**
      * Finds the channel's inspector.
      *
      * @param ch the channel
-     * @param recording whether a recorder wants a sample at every tick
+     * @param recording whether a recorder wants the samples
+     * @param now the current time, nanoseconds
      */
-    KernelEvidence(Channel ch, boolean recording) {
+    KernelEvidence(Channel ch, boolean recording, long now) {
         inspector = KernelAccess.inspector(ch);
-        sampleEveryTick = recording && inspector != KernelInspector.NONE;
+        this.recording = recording && inspector != KernelInspector.NONE;
+        lastSampleAt = now;
     }
 
     /**
-     * At a tick: one {@code getsockopt(TCP_INFO)} when a recorder wants it, or while writes wait (the kernel may then
-     * end the connection on the write path, when the socket can no longer be sampled).
+     * Tells whether the transport shows the kernel's view at all.
+     *
+     * @return false where there is no {@code TCP_INFO} (NIO, in-memory channels)
+     */
+    boolean canSee() {
+        return inspector != KernelInspector.NONE;
+    }
+
+    /**
+     * Tells whether the samples go to a recorder.
+     *
+     * @return true when a recorder wants them
+     */
+    boolean recording() {
+        return recording;
+    }
+
+    /**
+     * At a tick: one {@code getsockopt(TCP_INFO)}. Never per message.
      *
      * @param ch the channel
-     * @param pendingBytes flushed bytes waiting
-     * @return the sample for the recorder, or null when there is none or the recorder does not want it
+     * @return the sample, or null where the transport has none or the socket is gone
      */
-    @Nullable KernelSample sampleAtTick(Channel ch, long pendingBytes) {
-        if (!sampleEveryTick && (pendingBytes == 0 || inspector == KernelInspector.NONE)) {
+    @Nullable KernelSample sampleAtTick(Channel ch) {
+        if (inspector == KernelInspector.NONE) {
             return null;
         }
         KernelSample sample = inspector.sample(ch);
         if (sample != null) {
             lastSample = sample;
         }
-        return sampleEveryTick ? sample : null;
+        return sample;
+    }
+
+    /**
+     * Tells when the kernel last received data from the peer, as an upper bound of the true time: data the
+     * application has not read yet (reads paused, our loop behind) proves the peer alive all the same.
+     *
+     * @param sample a sample taken at {@code sampledAt}
+     * @param sampledAt the time read just before the sample, nanoseconds
+     * @return nanoseconds, in the loop's clock
+     */
+    static long receivedAt(KernelSample sample, long sampledAt) {
+        return sampledAt - sample.lastDataReceivedMillis() * 1_000_000L + RECEIPT_MARGIN_NANOS;
+    }
+
+    /**
+     * Tells whether the kernel sent new data since the previous sample: write progress that the channel's outbound
+     * buffer may not show yet (it moves only once the socket buffer drains below its low-water mark). A connection
+     * that is retransmitting makes none, however recently it sent.
+     *
+     * @param sample a sample taken at {@code sampledAt}
+     * @param sampledAt the time read just before the sample, nanoseconds
+     * @return true if data went out since the previous call
+     */
+    boolean sentDataSinceLastSample(KernelSample sample, long sampledAt) {
+        long sinceLast = sampledAt - lastSampleAt;
+        lastSampleAt = sampledAt;
+        return sample.retransmits() == 0 && sample.lastDataSentMillis() * 1_000_000L < sinceLast;
     }
 
     /**

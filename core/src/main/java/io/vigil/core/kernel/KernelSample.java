@@ -14,9 +14,10 @@ package io.vigil.core.kernel;
  * @param rttMicros {@code tcpi_rtt}: smoothed round-trip time, µs (not updated by keepalive probes)
  * @param rttVarMicros {@code tcpi_rttvar}: round-trip time variance, µs
  * @param totalRetransmits {@code tcpi_total_retrans}: retransmissions over the connection's life
+ * @param lastDataSentMillis {@code tcpi_last_data_sent}: ms since data was last sent (retransmissions included)
  * @since 0.1
  */
 public record KernelSample(int state, int probes, int retransmits, int backoff, long unacked,
                            long lastDataReceivedMillis, long lastAckReceivedMillis, long rttMicros, long rttVarMicros,
-                           long totalRetransmits) {
+                           long totalRetransmits, long lastDataSentMillis) {
 }

@@ -32,6 +32,10 @@ public abstract class HealthStateMachine extends TimerEntry {
     private static final HealthState[] STATES = HealthState.values();
     private static final DeathReason[] REASONS = DeathReason.values();
     private static final byte NO_REASON = -1;
+    /** Writes were pending at the latest tick; {@code progressMark} holds their fingerprint. */
+    private static final byte BACKLOG = 1;
+    /** A verdict was put off once because the caller's loop lagged; cleared by proof of life or write progress. */
+    private static final byte LAG_FORGIVEN = 2;
 
     private long lastRx;
     private long lastWriteProgress;
@@ -40,7 +44,8 @@ public abstract class HealthStateMachine extends TimerEntry {
     private byte probesUnwritten;
     private byte state = (byte) HealthState.CLOSED.ordinal();
     private byte reason = NO_REASON;
-    private boolean backlog;
+    /** {@link #BACKLOG} and {@link #LAG_FORGIVEN}, in one byte to keep the whole entry in 64 bytes. */
+    private byte flags;
 
     /** Creates a machine that is not yet active. */
     protected HealthStateMachine() {
@@ -64,7 +69,7 @@ public abstract class HealthStateMachine extends TimerEntry {
     public final void activate(KeepAlivePolicy policy, long now) {
         lastRx = now;
         lastWriteProgress = now;
-        backlog = false;
+        flags = 0;
         probesOut = 0;
         probesUnwritten = 0;
         reason = NO_REASON;
@@ -85,6 +90,7 @@ public abstract class HealthStateMachine extends TimerEntry {
         int n = probesOut;
         probesOut = 0;
         probesUnwritten = 0;
+        flags &= ~LAG_FORGIVEN;
         if (n == 0 || state != HealthState.PROBING.ordinal()) {
             return 0;
         }
@@ -97,51 +103,51 @@ public abstract class HealthStateMachine extends TimerEntry {
      *
      * @param policy the policy in force (changes of interval, probes and user timeout apply here)
      * @param now the timer's time at this tick, nanoseconds
-     * @param latestInbound the stamp of the latest inbound message the caller saw, nanoseconds
-     * @param pendingBytes flushed bytes waiting in the outbound buffer
-     * @param progressFingerprint any value that changes when pending writes make progress; ignored when nothing is
-     *        pending
-     * @param writable whether the channel is writable
-     * @param inputShutdown whether the input side is shut down
-     * @param outputShutdown whether the output side is shut down
+     * @param seen what the caller saw of its channel; read during the call only
      * @return the action; on {@link TickAction#REARM} and {@link TickAction#PROBE} the new {@link #deadline()}
      */
-    public final TickAction onTick(KeepAlivePolicy policy, long now, long latestInbound, long pendingBytes,
-                                   int progressFingerprint, boolean writable, boolean inputShutdown,
-                                   boolean outputShutdown) {
+    public final TickAction onTick(KeepAlivePolicy policy, long now, ChannelSnapshot seen) {
         if (!isArmedState()) {
             return TickAction.NONE;
         }
-        observeInbound(latestInbound);
+        observeInbound(seen.latestInbound);
         // Row 6: half-closed.
-        if (inputShutdown || outputShutdown) {
+        if (seen.inputShutdown || seen.outputShutdown) {
             moveTo(HealthState.SUSPENDED);
             return TickAction.SUSPEND;
         }
         long userTimeout = policy.userTimeoutNanos();
-        // Rows 7 and 8: busy.
-        if (pendingBytes > 0 || !writable) {
-            if (!backlog || progressMark != progressFingerprint) {
-                backlog = true;
-                progressMark = progressFingerprint;
+        // Rows 7 and 8: busy, with flushed data waiting or, as the kernel sees it, data in flight.
+        if (seen.pendingBytes > 0 || seen.kernelInFlight) {
+            if ((flags & BACKLOG) == 0 || progressMark != seen.progressFingerprint || seen.kernelSentData) {
+                flags = (byte) ((flags | BACKLOG) & ~LAG_FORGIVEN);
+                progressMark = seen.progressFingerprint;
                 lastWriteProgress = now;
             }
-            if (userTimeout > 0 && now - lastWriteProgress >= userTimeout) {
+            if (userTimeout > 0 && now - lastWriteProgress >= userTimeout && !forgiveLag(seen)) {
                 return die(DeathReason.WRITE_STALLED);
             }
             deadline = now + policy.idleNanos();
             return TickAction.REARM;
         }
-        backlog = false;
+        flags &= ~BACKLOG;
         lastWriteProgress = now;
+        // Row 7, second half: unwritable with nothing flushed (a shaper or the application holds the data, which is
+        // no stall), or reads paused with no kernel view of what arrived: no probe, and the silence counts for
+        // nothing until the channel can be observed again.
+        if (!seen.writable || seen.readsPaused) {
+            deadline = now + policy.idleNanos();
+            return TickAction.REARM;
+        }
         // Row 9: heard from within idle.
         long elapsed = now - lastRx;
         if (elapsed < policy.idleNanos()) {
             deadline = lastRx + policy.idleNanos();
             return TickAction.REARM;
         }
-        // Row 10: give up.
-        if (userTimeout > 0 ? elapsed >= userTimeout && probesOut > 0 : probesOut >= policy.probes()) {
+        // Row 10: give up, unless the caller's own loop lagged: then probe once more first.
+        if ((userTimeout > 0 ? elapsed >= userTimeout && probesOut > 0 : probesOut >= policy.probes())
+                && !forgiveLag(seen)) {
             if (probesUnwritten >= probesOut) {
                 return die(DeathReason.PROBES_UNWRITABLE);
             }
@@ -155,6 +161,18 @@ public abstract class HealthStateMachine extends TimerEntry {
         deadline = base + interval;
         moveTo(HealthState.PROBING);
         return TickAction.PROBE;
+    }
+
+    /**
+     * The local-stall guard: a verdict due while the caller's loop lagged is put off once (until proof of life or
+     * write progress starts a new episode), so that it never rests on time the caller could not observe.
+     */
+    private boolean forgiveLag(ChannelSnapshot seen) {
+        if (!seen.lagged || (flags & LAG_FORGIVEN) != 0) {
+            return false;
+        }
+        flags |= LAG_FORGIVEN;
+        return true;
     }
 
     /**

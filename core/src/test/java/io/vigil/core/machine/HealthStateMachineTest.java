@@ -36,6 +36,11 @@ class HealthStateMachineTest {
         }
     }
 
+    /** A fresh snapshot of a channel whose latest inbound stamp is {@code latestInbound}. */
+    static ChannelSnapshot seen(long latestInbound) {
+        return new ChannelSnapshot().reset(latestInbound);
+    }
+
     /** What happened in a simulated run. */
     record Run(List<Long> probes, List<Long> acks, long verdictAt, DeathReason reason) {
     }
@@ -68,7 +73,7 @@ class HealthStateMachineTest {
                 next++;
                 continue;
             }
-            TickAction a = m.onTick(p, tick, m.lastRx(), 0, 0, true, false, false);
+            TickAction a = m.onTick(p, tick, seen(m.lastRx()).outbound(0, 0).channel(true, false, false));
             switch (a) {
                 case PROBE:
                     probes.add(tick);
@@ -164,7 +169,8 @@ class HealthStateMachineTest {
             List<Long> probes = new ArrayList<>();
             while (probes.size() < 6) {
                 long tick = m.deadline();
-                if (m.onTick(p, tick, m.lastRx(), 0, 0, true, false, false) == TickAction.PROBE) {
+                if (m.onTick(p, tick, seen(m.lastRx())
+                        .outbound(0, 0).channel(true, false, false)) == TickAction.PROBE) {
                     probes.add(tick);
                     long reply = tick + 10 * MS;
                     assertThat(m.deadline()).isGreaterThan(reply);
@@ -184,14 +190,18 @@ class HealthStateMachineTest {
         Machine m = new Machine();
         m.activate(p, 0);
         // Busy at 2 s: no probe, re-arm a full idle later; busy again at 4 s (progress made); idle at 6 s.
-        assertThat(m.onTick(p, 2 * S, m.lastRx(), 100, 1, true, false, false)).isEqualTo(TickAction.REARM);
+        assertThat(m.onTick(p, 2 * S, seen(m.lastRx())
+                .outbound(100, 1).channel(true, false, false))).isEqualTo(TickAction.REARM);
         assertThat(m.deadline()).isEqualTo(4 * S);
         assertThat(m.probesOut()).isZero();
-        assertThat(m.onTick(p, 4 * S, m.lastRx(), 50, 2, true, false, false)).isEqualTo(TickAction.REARM);
+        assertThat(m.onTick(p, 4 * S, seen(m.lastRx())
+                .outbound(50, 2).channel(true, false, false))).isEqualTo(TickAction.REARM);
         assertThat(m.deadline()).isEqualTo(6 * S);
         // Not writable counts as busy too, even with nothing flushed.
-        assertThat(m.onTick(p, 6 * S, m.lastRx(), 0, 0, false, false, false)).isEqualTo(TickAction.REARM);
-        assertThat(m.onTick(p, 8 * S, m.lastRx(), 0, 0, true, false, false)).isEqualTo(TickAction.PROBE);
+        assertThat(m.onTick(p, 6 * S, seen(m.lastRx())
+                .outbound(0, 0).channel(false, false, false))).isEqualTo(TickAction.REARM);
+        assertThat(m.onTick(p, 8 * S, seen(m.lastRx())
+                .outbound(0, 0).channel(true, false, false))).isEqualTo(TickAction.PROBE);
         assertThat(m.probesOut()).isEqualTo(1);
         assertThat(m.deadline()).isEqualTo(9 * S);
     }
@@ -202,14 +212,19 @@ class HealthStateMachineTest {
         Machine m = new Machine();
         m.activate(p, 0);
         // First seen stuck at 2 s (mark 7); the stall is counted from there, never from before it was seen.
-        assertThat(m.onTick(p, 2 * S, m.lastRx(), 100, 7, true, false, false)).isEqualTo(TickAction.REARM);
-        assertThat(m.onTick(p, 4 * S, m.lastRx(), 100, 7, true, false, false)).isEqualTo(TickAction.REARM);
-        assertThat(m.onTick(p, 6 * S, m.lastRx(), 100, 7, true, false, false)).isEqualTo(TickAction.REARM);
-        assertThat(m.onTick(p, 7 * S, m.lastRx(), 100, 7, true, false, false)).isEqualTo(TickAction.DEAD_WRITE_STALLED);
+        assertThat(m.onTick(p, 2 * S, seen(m.lastRx())
+                .outbound(100, 7).channel(true, false, false))).isEqualTo(TickAction.REARM);
+        assertThat(m.onTick(p, 4 * S, seen(m.lastRx())
+                .outbound(100, 7).channel(true, false, false))).isEqualTo(TickAction.REARM);
+        assertThat(m.onTick(p, 6 * S, seen(m.lastRx())
+                .outbound(100, 7).channel(true, false, false))).isEqualTo(TickAction.REARM);
+        assertThat(m.onTick(p, 7 * S, seen(m.lastRx())
+                .outbound(100, 7).channel(true, false, false))).isEqualTo(TickAction.DEAD_WRITE_STALLED);
         assertThat(m.deathReason()).isEqualTo(DeathReason.WRITE_STALLED);
         assertThat(m.lastWriteProgress()).isEqualTo(2 * S);
         assertThat(m.state()).isEqualTo(HealthState.DEAD);
-        assertThat(m.onTick(p, 8 * S, m.lastRx(), 100, 7, true, false, false)).isEqualTo(TickAction.NONE);
+        assertThat(m.onTick(p, 8 * S, seen(m.lastRx())
+                .outbound(100, 7).channel(true, false, false))).isEqualTo(TickAction.NONE);
     }
 
     @Test
@@ -217,16 +232,19 @@ class HealthStateMachineTest {
         KeepAlivePolicy p = policy(2000, 1000, 3, -1);
         Machine m = new Machine();
         m.activate(p, 0);
-        m.onTick(p, 2 * S, m.lastRx(), 100, 7, true, false, false);
-        m.onTick(p, 4 * S, m.lastRx(), 90, 8, true, false, false); // progress at 4 s
-        assertThat(m.onTick(p, 8 * S, m.lastRx(), 90, 8, true, false, false)).isEqualTo(TickAction.REARM);
-        assertThat(m.onTick(p, 9 * S, m.lastRx(), 90, 8, true, false, false)).isEqualTo(TickAction.DEAD_WRITE_STALLED);
+        m.onTick(p, 2 * S, seen(m.lastRx()).outbound(100, 7).channel(true, false, false));
+        m.onTick(p, 4 * S, seen(m.lastRx()).outbound(90, 8).channel(true, false, false)); // progress at 4 s
+        assertThat(m.onTick(p, 8 * S, seen(m.lastRx())
+                .outbound(90, 8).channel(true, false, false))).isEqualTo(TickAction.REARM);
+        assertThat(m.onTick(p, 9 * S, seen(m.lastRx())
+                .outbound(90, 8).channel(true, false, false))).isEqualTo(TickAction.DEAD_WRITE_STALLED);
 
         KeepAlivePolicy noUto = policy(2000, 1000, 3, 0);
         Machine n = new Machine();
         n.activate(noUto, 0);
         for (long t = 2; t < 10_000; t += 2) {
-            assertThat(n.onTick(noUto, t * S, n.lastRx(), 100, 7, true, false, false)).isEqualTo(TickAction.REARM);
+            assertThat(n.onTick(noUto, t * S, seen(n.lastRx())
+                    .outbound(100, 7).channel(true, false, false))).isEqualTo(TickAction.REARM);
         }
     }
 
@@ -235,12 +253,15 @@ class HealthStateMachineTest {
         KeepAlivePolicy p = policy(2000, 1000, 3, 0);
         Machine m = new Machine();
         m.activate(p, 0);
-        assertThat(m.onTick(p, 2 * S, m.lastRx(), 0, 0, true, true, false)).isEqualTo(TickAction.SUSPEND);
+        assertThat(m.onTick(p, 2 * S, seen(m.lastRx())
+                .outbound(0, 0).channel(true, true, false))).isEqualTo(TickAction.SUSPEND);
         assertThat(m.state()).isEqualTo(HealthState.SUSPENDED);
-        assertThat(m.onTick(p, 3 * S, m.lastRx(), 0, 0, true, false, false)).isEqualTo(TickAction.NONE);
+        assertThat(m.onTick(p, 3 * S, seen(m.lastRx())
+                .outbound(0, 0).channel(true, false, false))).isEqualTo(TickAction.NONE);
         Machine n = new Machine();
         n.activate(p, 0);
-        assertThat(n.onTick(p, 2 * S, n.lastRx(), 0, 0, true, false, true)).isEqualTo(TickAction.SUSPEND);
+        assertThat(n.onTick(p, 2 * S, seen(n.lastRx())
+                .outbound(0, 0).channel(true, false, true))).isEqualTo(TickAction.SUSPEND);
         // The kernel still runs while suspended: its verdict is taken.
         assertThat(n.onKernelVerdict(DeathReason.KERNEL_TIMEOUT, n.lastRx())).isTrue();
         assertThat(n.deathReason()).isEqualTo(DeathReason.KERNEL_TIMEOUT);
@@ -262,7 +283,8 @@ class HealthStateMachineTest {
         KeepAlivePolicy shorter = p;
         assertThat(n.onIdleChanged(shorter, 3 * S, n.lastRx())).isTrue();
         assertThat(n.deadline()).isEqualTo(3 * S);
-        assertThat(n.onTick(shorter, 3 * S, n.lastRx(), 0, 0, true, false, false)).isEqualTo(TickAction.PROBE);
+        assertThat(n.onTick(shorter, 3 * S, seen(n.lastRx())
+                .outbound(0, 0).channel(true, false, false))).isEqualTo(TickAction.PROBE);
         // Interval, probes and user timeout apply at the next tick by themselves: the policy is passed per tick.
         assertThat(n.deadline()).isEqualTo(4 * S);
     }
@@ -274,7 +296,8 @@ class HealthStateMachineTest {
         m.activate(p, 0);
         m.close();
         assertThat(m.state()).isEqualTo(HealthState.CLOSED);
-        assertThat(m.onTick(p, 2 * S, m.lastRx(), 0, 0, true, false, false)).isEqualTo(TickAction.NONE);
+        assertThat(m.onTick(p, 2 * S, seen(m.lastRx())
+                .outbound(0, 0).channel(true, false, false))).isEqualTo(TickAction.NONE);
         assertThat(m.onIdleChanged(p, 2 * S, m.lastRx())).isFalse();
         assertThat(m.onKernelVerdict(DeathReason.KERNEL_TIMEOUT, m.lastRx())).isFalse();
     }
@@ -285,10 +308,12 @@ class HealthStateMachineTest {
         Machine m = new Machine();
         m.activate(p, 0);
         // The loop stalled: the 2 s tick runs at 7 s. The probe goes out now and the next tick is a full interval on.
-        assertThat(m.onTick(p, 7 * S, m.lastRx(), 0, 0, true, false, false)).isEqualTo(TickAction.PROBE);
+        assertThat(m.onTick(p, 7 * S, seen(m.lastRx())
+                .outbound(0, 0).channel(true, false, false))).isEqualTo(TickAction.PROBE);
         assertThat(m.deadline()).isEqualTo(8 * S);
         // A tick late by less than an interval keeps the cadence.
-        assertThat(m.onTick(p, 8 * S + 300 * MS, m.lastRx(), 0, 0, true, false, false)).isEqualTo(TickAction.PROBE);
+        assertThat(m.onTick(p, 8 * S + 300 * MS, seen(m.lastRx())
+                .outbound(0, 0).channel(true, false, false))).isEqualTo(TickAction.PROBE);
         assertThat(m.deadline()).isEqualTo(9 * S);
     }
 
@@ -298,13 +323,13 @@ class HealthStateMachineTest {
         for (int fingerprint : new int[] {0, -1, Integer.MIN_VALUE, Integer.MAX_VALUE}) {
             Machine m = new Machine();
             m.activate(p, 0);
-            assertThat(m.onTick(p, 2 * S, m.lastRx(), 100, fingerprint, true, false, false))
+            assertThat(m.onTick(p, 2 * S, seen(m.lastRx()).outbound(100, fingerprint).channel(true, false, false)))
                     .isEqualTo(TickAction.REARM);
             assertThat(m.lastWriteProgress()).as("fingerprint %s", fingerprint).isEqualTo(2 * S);
-            assertThat(m.onTick(p, 4 * S, m.lastRx(), 100, fingerprint, true, false, false))
+            assertThat(m.onTick(p, 4 * S, seen(m.lastRx()).outbound(100, fingerprint).channel(true, false, false)))
                     .isEqualTo(TickAction.REARM);
             assertThat(m.lastWriteProgress()).isEqualTo(2 * S);
-            assertThat(m.onTick(p, 7 * S, m.lastRx(), 100, fingerprint, true, false, false))
+            assertThat(m.onTick(p, 7 * S, seen(m.lastRx()).outbound(100, fingerprint).channel(true, false, false)))
                     .isEqualTo(TickAction.DEAD_WRITE_STALLED);
         }
     }
@@ -314,12 +339,15 @@ class HealthStateMachineTest {
         KeepAlivePolicy p = policy(2000, 1000, 3, 0);
         Machine m = new Machine();
         m.activate(p, 0);
-        m.onTick(p, 2 * S, m.lastRx(), 0, 0, true, false, false);
+        m.onTick(p, 2 * S, seen(m.lastRx()).outbound(0, 0).channel(true, false, false));
         assertThat(m.onInbound(2100 * MS)).isEqualTo(1);
-        assertThat(m.onTick(p, 4100 * MS, m.lastRx(), 0, 0, true, false, false)).isEqualTo(TickAction.PROBE);
-        assertThat(m.onTick(p, 5100 * MS, m.lastRx(), 0, 0, true, false, false)).isEqualTo(TickAction.PROBE);
-        assertThat(m.onTick(p, 6100 * MS, m.lastRx(), 0, 0, true, false, false)).isEqualTo(TickAction.PROBE);
-        TickAction verdict = m.onTick(p, 7100 * MS, m.lastRx(), 0, 0, true, false, false);
+        assertThat(m.onTick(p, 4100 * MS, seen(m.lastRx())
+                .outbound(0, 0).channel(true, false, false))).isEqualTo(TickAction.PROBE);
+        assertThat(m.onTick(p, 5100 * MS, seen(m.lastRx())
+                .outbound(0, 0).channel(true, false, false))).isEqualTo(TickAction.PROBE);
+        assertThat(m.onTick(p, 6100 * MS, seen(m.lastRx())
+                .outbound(0, 0).channel(true, false, false))).isEqualTo(TickAction.PROBE);
+        TickAction verdict = m.onTick(p, 7100 * MS, seen(m.lastRx()).outbound(0, 0).channel(true, false, false));
         assertThat(verdict).isEqualTo(TickAction.DEAD_PROBES_UNANSWERED);
         assertThat(verdict.verdict()).isEqualTo(DeathReason.PROBES_UNANSWERED).isEqualTo(m.deathReason());
         m.close();
@@ -334,8 +362,10 @@ class HealthStateMachineTest {
         KeepAlivePolicy p = policy(2000, 1000, 3, 0);
         Machine m = new Machine();
         m.activate(p, 0);
-        assertThat(m.onTick(p, 2 * S, m.lastRx(), 0, 0, true, false, false)).isEqualTo(TickAction.PROBE);
-        assertThat(m.onTick(p, 3 * S, m.lastRx(), 0, 0, true, false, true)).isEqualTo(TickAction.SUSPEND);
+        assertThat(m.onTick(p, 2 * S, seen(m.lastRx())
+                .outbound(0, 0).channel(true, false, false))).isEqualTo(TickAction.PROBE);
+        assertThat(m.onTick(p, 3 * S, seen(m.lastRx())
+                .outbound(0, 0).channel(true, false, true))).isEqualTo(TickAction.SUSPEND);
         assertThat(m.onInbound(3500 * MS)).isZero();
         assertThat(m.state()).isEqualTo(HealthState.SUSPENDED);
         assertThat(m.lastRx()).isEqualTo(3500 * MS);
@@ -349,12 +379,14 @@ class HealthStateMachineTest {
         KeepAlivePolicy p = policy(2000, 1000, 3, 0);
         Machine m = new Machine();
         m.activate(p, 10 * S);
-        assertThat(m.onTick(p, 12 * S, 11 * S, 0, 0, true, false, false)).isEqualTo(TickAction.REARM);
+        assertThat(m.onTick(p, 12 * S, seen(11 * S)
+                .outbound(0, 0).channel(true, false, false))).isEqualTo(TickAction.REARM);
         assertThat(m.lastRx()).isEqualTo(11 * S);
         assertThat(m.deadline()).isEqualTo(13 * S);
         m.onInbound(12500 * MS);
         // An older stamp (the read path's, from before the reply the machine was told of) changes nothing.
-        assertThat(m.onTick(p, 13 * S, 11 * S, 0, 0, true, false, false)).isEqualTo(TickAction.REARM);
+        assertThat(m.onTick(p, 13 * S, seen(11 * S)
+                .outbound(0, 0).channel(true, false, false))).isEqualTo(TickAction.REARM);
         assertThat(m.lastRx()).isEqualTo(12500 * MS);
     }
 

@@ -124,7 +124,7 @@ class CompositeHealthRecorderTest {
                 throw error;
             }
         }, new Logging("c", log));
-        assertThatCode(() -> withError.kernelSample(SUBJECT, new KernelSample(1, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
+        assertThatCode(() -> withError.kernelSample(SUBJECT, new KernelSample(1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
                 .doesNotThrowAnyException();
     }
 

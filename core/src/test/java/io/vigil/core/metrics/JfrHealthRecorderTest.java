@@ -113,7 +113,7 @@ class JfrHealthRecorderTest {
 
     @Test
     void aVerdictCarriesTheKernelsTcpInfoEvidence() throws IOException {
-        KernelSample sample = new KernelSample(1, 4, 2, 3, 5, 9_000, 8_000, 1_500, 300, 11);
+        KernelSample sample = new KernelSample(1, 4, 2, 3, 5, 9_000, 8_000, 1_500, 300, 11, 7_000);
         List<RecordedEvent> events = record(true, () -> JfrHealthRecorder.INSTANCE.peerDead(EPOLL,
                 new PeerDead(DeathReason.KERNEL_TIMEOUT, new Evidence(9 * S, 0, 4096, 2 * S, sample))));
         assertThat(events).hasSize(1);

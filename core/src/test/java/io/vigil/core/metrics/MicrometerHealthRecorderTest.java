@@ -184,8 +184,8 @@ class MicrometerHealthRecorderTest {
                 new OptionOutcome(KernelOption.TCP_KEEPIDLE, 2, 2, OptionOutcome.Status.APPLIED),
                 new OptionOutcome(KernelOption.TCP_USER_TIMEOUT, 5000, OptionOutcome.UNKNOWN,
                         OptionOutcome.Status.UNSUPPORTED))));
-        recorder.kernelSample(EPOLL, new KernelSample(1, 2, 0, 0, 0, 3000, 1000, 50, 20, 0));
-        recorder.kernelSample(EPOLL, new KernelSample(1, 0, 3, 2, 1, 10, 10, 50, 20, 7));
+        recorder.kernelSample(EPOLL, new KernelSample(1, 2, 0, 0, 0, 3000, 1000, 50, 20, 0, 3000));
+        recorder.kernelSample(EPOLL, new KernelSample(1, 0, 3, 2, 1, 10, 10, 50, 20, 7, 10));
     }
 
     @Test

@@ -26,6 +26,25 @@ public interface HealthTimer extends TimerScheduler {
     long stamp();
 
     /**
+     * Returns an upper bound of the arrival time of traffic stamped {@code stamp}, even if the loop stalled after
+     * taking it: a stamp handed out while the cached clock was stale (the loop stalled, so the cache fell more than
+     * the stamp margin behind) is raised to the time the loop read when it caught up. Otherwise the stamp itself.
+     * Cold path: for ticks and verdicts, never per message.
+     *
+     * @param stamp a value {@link #stamp()} returned
+     * @return the stamp, or the later bound if it was handed out during a stall
+     */
+    long upperBound(long stamp);
+
+    /**
+     * Tells whether the loop stalled (fell more than the stamp margin behind while ticking) after a given time.
+     *
+     * @param time nanoseconds, in the ticker's clock
+     * @return true if a stall ended after {@code time}
+     */
+    boolean stalledAfter(long time);
+
+    /**
      * Returns how far {@link #stamp()} may run ahead of the true arrival time.
      *
      * @return nanoseconds

@@ -40,6 +40,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class LoopTimer implements HealthTimer {
 
+    /** How many stalls {@link #upperBound(long)} remembers. */
+    static final int STALLS_KEPT = 16;
+
     private final EventExecutor executor;
     private final Ticker ticker;
     private final TimerWheel wheel;
@@ -50,6 +53,15 @@ public final class LoopTimer implements HealthTimer {
 
     private long now;
     private long stamp;
+    /**
+     * The stamps handed out with a stale cached clock (a refresh found the clock more than the stamp margin ahead of
+     * the cache: the loop stalled while ticking) and the time that refresh read, which bounds the true arrival of
+     * everything stamped with them. The last {@value #STALLS_KEPT}.
+     */
+    private final long[] staleStamps = new long[STALLS_KEPT];
+    private final long[] staleBounds = new long[STALLS_KEPT];
+    private int stalls;
+    private long lastStallEnd;
 
     private @Nullable ScheduledFuture<?> tickFuture;
     private final Runnable tickTask = this::tick;
@@ -191,9 +203,32 @@ public final class LoopTimer implements HealthTimer {
 
     private void refresh(long nowNanos) {
         if (nowNanos - now > 0) {
+            if (nowNanos - now > stampMarginNanos && tickFuture != null) {
+                // The loop stalled while ticking: everything stamped since the last refresh arrived by nowNanos at
+                // the latest, not by the stale stamp.
+                int i = stalls++ % STALLS_KEPT;
+                staleStamps[i] = stamp;
+                staleBounds[i] = nowNanos;
+                lastStallEnd = nowNanos;
+            }
             now = nowNanos;
             stamp = nowNanos + stampMarginNanos;
         }
+    }
+
+    @Override
+    public long upperBound(long stamp) {
+        for (int i = 0, n = Math.min(stalls, STALLS_KEPT); i < n; i++) {
+            if (staleStamps[i] == stamp && staleBounds[i] - stamp > 0) {
+                return staleBounds[i];
+            }
+        }
+        return stamp;
+    }
+
+    @Override
+    public boolean stalledAfter(long time) {
+        return stalls != 0 && lastStallEnd - time > 0;
     }
 
     /**
