@@ -337,7 +337,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
         timer = t;
         subject = Transport.subjectOf(ch, prober.protocol(), recorder.tagsRemoteAddress());
         long now = t.preciseNow();
-        kernel = new KernelEvidence(ch, recorder != HealthRecorder.NOOP, now);
+        kernel = new KernelEvidence(ch, recorder != HealthRecorder.NOOP);
         Entry e = new Entry(this);
         entry = e;
         latestRx = now;
@@ -391,7 +391,8 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
                 if (k.recording()) {
                     recorder.kernelSample(subject, sample);
                 }
-                seen.kernelSend(sample.unacked() > 0, k.sentDataSinceLastSample(sample, sampledAt));
+                seen.kernelSend(sample.unacked() > 0, sample.retransmits() != 0,
+                        KernelEvidence.sentAt(sample, sampledAt));
                 if (peerProbesProveLife) {
                     seen.inbound(KernelEvidence.receivedAt(sample, sampledAt));
                 }
@@ -402,7 +403,11 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
         boolean inputShutdown = ch instanceof DuplexChannel && ((DuplexChannel) ch).isInputShutdown();
         boolean outputShutdown = ch instanceof DuplexChannel && ((DuplexChannel) ch).isOutputShutdown();
         seen.channel(ch.isWritable(), inputShutdown, outputShutdown);
-        seen.lagged(now - e.deadline() > t.stampMarginNanos() || t.stalledAfter(now - p.intervalNanos()));
+        // Our own loop fell behind by more than a quarter of the interval (at least the stamp margin): late for this
+        // tick, or stalled since the last probe went out. Replies may then wait unread; the machine probes once more.
+        long tolerance = Math.max(t.stampMarginNanos(), p.intervalNanos() / 4);
+        seen.lagged(now - e.deadline() > tolerance
+                || t.longestStallEndingAfter(now - p.intervalNanos()) > tolerance);
         TickAction action = e.onTick(p, now, seen);
         quietSinceTick = true;
         switch (action) {

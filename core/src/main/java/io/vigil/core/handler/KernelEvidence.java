@@ -28,19 +28,16 @@ final class KernelEvidence {
     private final KernelInspector inspector;
     private final boolean recording;
     private @Nullable KernelSample lastSample;
-    private long lastSampleAt;
 
     /**
      * Finds the channel's inspector.
      *
      * @param ch the channel
      * @param recording whether a recorder wants the samples
-     * @param now the current time, nanoseconds
      */
-    KernelEvidence(Channel ch, boolean recording, long now) {
+    KernelEvidence(Channel ch, boolean recording) {
         inspector = KernelAccess.inspector(ch);
         this.recording = recording && inspector != KernelInspector.NONE;
-        lastSampleAt = now;
     }
 
     /**
@@ -91,18 +88,15 @@ final class KernelEvidence {
     }
 
     /**
-     * Tells whether the kernel sent new data since the previous sample: write progress that the channel's outbound
-     * buffer may not show yet (it moves only once the socket buffer drains below its low-water mark). A connection
-     * that is retransmitting makes none, however recently it sent.
+     * Tells when the kernel last sent data, as an upper bound of the true time: write progress that the channel's
+     * outbound buffer may not show yet (it moves only once the socket buffer drains below its low-water mark).
      *
      * @param sample a sample taken at {@code sampledAt}
      * @param sampledAt the time read just before the sample, nanoseconds
-     * @return true if data went out since the previous call
+     * @return nanoseconds, in the loop's clock
      */
-    boolean sentDataSinceLastSample(KernelSample sample, long sampledAt) {
-        long sinceLast = sampledAt - lastSampleAt;
-        lastSampleAt = sampledAt;
-        return sample.retransmits() == 0 && sample.lastDataSentMillis() * 1_000_000L < sinceLast;
+    static long sentAt(KernelSample sample, long sampledAt) {
+        return sampledAt - sample.lastDataSentMillis() * 1_000_000L + RECEIPT_MARGIN_NANOS;
     }
 
     /**

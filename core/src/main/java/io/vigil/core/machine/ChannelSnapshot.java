@@ -18,7 +18,9 @@ public final class ChannelSnapshot {
     long pendingBytes;
     int progressFingerprint;
     boolean kernelInFlight;
-    boolean kernelSentData;
+    boolean kernelView;
+    boolean kernelRetransmitting;
+    long kernelSentAt;
     boolean readsPaused;
     boolean writable = true;
     boolean inputShutdown;
@@ -41,7 +43,9 @@ public final class ChannelSnapshot {
         pendingBytes = 0;
         progressFingerprint = 0;
         kernelInFlight = false;
-        kernelSentData = false;
+        kernelView = false;
+        kernelRetransmitting = false;
+        kernelSentAt = 0;
         readsPaused = false;
         writable = true;
         inputShutdown = false;
@@ -78,17 +82,21 @@ public final class ChannelSnapshot {
     }
 
     /**
-     * Sets what the kernel shows of the send side: data in flight (sent, not acknowledged) keeps the connection busy
-     * as in the kernel's own keepalive rule, and new data sent since the previous tick is write progress the
-     * channel's outbound buffer may not show yet (it moves only when the socket buffer drains far enough).
+     * Sets what the kernel shows of the send side. Data in flight (sent, not acknowledged) keeps the connection busy,
+     * as in the kernel's own keepalive rule. Write progress is then judged by the kernel alone: new data it sent
+     * (not retransmissions) is progress, whatever the channel's outbound buffer shows (it moves only once the socket
+     * buffer drains far enough, so a slow consumer can look stuck there for many seconds).
      *
      * @param inFlight whether sent data is not yet acknowledged
-     * @param sentData whether the kernel sent new data (not retransmissions) since the previous tick
+     * @param retransmitting whether the kernel is retransmitting (sending again is no progress)
+     * @param sentAt when the kernel last sent data, an upper bound, nanoseconds
      * @return this
      */
-    public ChannelSnapshot kernelSend(boolean inFlight, boolean sentData) {
+    public ChannelSnapshot kernelSend(boolean inFlight, boolean retransmitting, long sentAt) {
+        this.kernelView = true;
         this.kernelInFlight = inFlight;
-        this.kernelSentData = sentData;
+        this.kernelRetransmitting = retransmitting;
+        this.kernelSentAt = sentAt;
         return this;
     }
 

@@ -119,15 +119,23 @@ public abstract class HealthStateMachine extends TimerEntry {
         long userTimeout = policy.userTimeoutNanos();
         // Rows 7 and 8: busy, with flushed data waiting or, as the kernel sees it, data in flight.
         if (seen.pendingBytes > 0 || seen.kernelInFlight) {
-            if ((flags & BACKLOG) == 0 || progressMark != seen.progressFingerprint || seen.kernelSentData) {
-                flags = (byte) ((flags | BACKLOG) & ~LAG_FORGIVEN);
-                progressMark = seen.progressFingerprint;
-                lastWriteProgress = now;
+            if ((flags & BACKLOG) == 0) {
+                writeProgress(now, seen.progressFingerprint);
+            } else if (seen.kernelView) {
+                if (!seen.kernelRetransmitting && seen.kernelSentAt - lastWriteProgress > 0) {
+                    writeProgress(now - seen.kernelSentAt > 0 ? seen.kernelSentAt : now, seen.progressFingerprint);
+                }
+            } else if (progressMark != seen.progressFingerprint) {
+                writeProgress(now, seen.progressFingerprint);
             }
-            if (userTimeout > 0 && now - lastWriteProgress >= userTimeout && !forgiveLag(seen)) {
+            // Our loop's lag explains a stall only where progress is judged by our own writes, not by the kernel's.
+            if (userTimeout > 0 && now - lastWriteProgress >= userTimeout && (seen.kernelView || !forgiveLag(seen))) {
                 return die(DeathReason.WRITE_STALLED);
             }
-            deadline = now + policy.idleNanos();
+            // Back when the user timeout runs out after the last progress, or after idle, whichever comes first.
+            long stalledAt = lastWriteProgress + userTimeout;
+            boolean stallFirst = userTimeout > 0 && stalledAt - now > 0 && stalledAt - (now + policy.idleNanos()) < 0;
+            deadline = stallFirst ? stalledAt : now + policy.idleNanos();
             return TickAction.REARM;
         }
         flags &= ~BACKLOG;
@@ -161,6 +169,13 @@ public abstract class HealthStateMachine extends TimerEntry {
         deadline = base + interval;
         moveTo(HealthState.PROBING);
         return TickAction.PROBE;
+    }
+
+    /** Pending writes made progress at {@code at}: a new write-stall episode starts there. */
+    private void writeProgress(long at, int fingerprint) {
+        flags = (byte) ((flags | BACKLOG) & ~LAG_FORGIVEN);
+        progressMark = fingerprint;
+        lastWriteProgress = at;
     }
 
     /**

@@ -37,12 +37,13 @@ public interface HealthTimer extends TimerScheduler {
     long upperBound(long stamp);
 
     /**
-     * Tells whether the loop stalled (fell more than the stamp margin behind while ticking) after a given time.
+     * Returns how long the loop stalled at most (fell behind while ticking, by more than the stamp margin), among
+     * the stalls that ended after a given time and are still remembered.
      *
      * @param time nanoseconds, in the ticker's clock
-     * @return true if a stall ended after {@code time}
+     * @return the longest such stall, nanoseconds; 0 if none
      */
-    boolean stalledAfter(long time);
+    long longestStallEndingAfter(long time);
 
     /**
      * Returns how far {@link #stamp()} may run ahead of the true arrival time.

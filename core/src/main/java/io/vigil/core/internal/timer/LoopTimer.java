@@ -60,8 +60,8 @@ public final class LoopTimer implements HealthTimer {
      */
     private final long[] staleStamps = new long[STALLS_KEPT];
     private final long[] staleBounds = new long[STALLS_KEPT];
+    private final long[] stallLengths = new long[STALLS_KEPT];
     private int stalls;
-    private long lastStallEnd;
 
     private @Nullable ScheduledFuture<?> tickFuture;
     private final Runnable tickTask = this::tick;
@@ -209,7 +209,7 @@ public final class LoopTimer implements HealthTimer {
                 int i = stalls++ % STALLS_KEPT;
                 staleStamps[i] = stamp;
                 staleBounds[i] = nowNanos;
-                lastStallEnd = nowNanos;
+                stallLengths[i] = nowNanos - now;
             }
             now = nowNanos;
             stamp = nowNanos + stampMarginNanos;
@@ -227,8 +227,14 @@ public final class LoopTimer implements HealthTimer {
     }
 
     @Override
-    public boolean stalledAfter(long time) {
-        return stalls != 0 && lastStallEnd - time > 0;
+    public long longestStallEndingAfter(long time) {
+        long longest = 0;
+        for (int i = 0, n = Math.min(stalls, STALLS_KEPT); i < n; i++) {
+            if (staleBounds[i] - time > 0 && stallLengths[i] > longest) {
+                longest = stallLengths[i];
+            }
+        }
+        return longest;
     }
 
     /**
