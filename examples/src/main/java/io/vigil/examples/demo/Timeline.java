@@ -91,15 +91,16 @@ final class Timeline {
             long seconds = TimeUnit.NANOSECONDS.toSeconds(left + 999_999_999L);
             if (seconds != shown) {
                 shown = seconds;
-                status(String.format(Locale.ROOT, "%+8d ms  ... %d s left: %s", elapsedMillis(System.nanoTime()),
-                        seconds, label));
+                status(seconds, label);
             }
             Thread.sleep(20);
         }
         return true;
     }
 
-    private synchronized void status(String text) {
+    private synchronized void status(long seconds, String label) {
+        String text = String.format(Locale.ROOT, "%+8d ms  ... %d s left: %s", elapsedMillis(System.nanoTime()),
+                seconds, label);
         if (terminal) {
             out.print(CLEAR_LINE + text);
             statusShown = true;

@@ -3,6 +3,7 @@ package io.vigil.examples.demo;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.vigil.core.handler.HeartbeatKeepAlive;
 import io.vigil.core.policy.KeepAlivePolicy;
 import io.vigil.core.socket.SocketKeepAlive;
@@ -46,6 +47,22 @@ final class VigilServer implements AutoCloseable {
      * @throws InterruptedException if interrupted while binding
      */
     static VigilServer listen(Stage stage, String name, Layers layers, String host) throws InterruptedException {
+        return listen(stage, name, layers, host, 0);
+    }
+
+    /**
+     * Starts listening on an ephemeral port, with a capped send buffer on the accepted socket.
+     *
+     * @param stage the demo's shared state (policy, transport, loops, recorder)
+     * @param name the connection's name on the timeline, e.g. {@code bob:kernel}
+     * @param layers which layers watch the connection
+     * @param host the address to bind: loopback, or the demo's end of a namespace's veth pair
+     * @param sendBuffer {@code SO_SNDBUF} of the accepted socket, bytes; 0 keeps the kernel's autotuning
+     * @return the server
+     * @throws InterruptedException if interrupted while binding
+     */
+    static VigilServer listen(Stage stage, String name, Layers layers, String host, int sendBuffer)
+            throws InterruptedException {
         CompletableFuture<Watch> accepted = new CompletableFuture<>();
         ServerBootstrap bootstrap = new ServerBootstrap().group(stage.group()).channel(stage.transport().serverClass())
                 .childHandler(new ChannelInitializer<Channel>() {
@@ -61,6 +78,9 @@ final class VigilServer implements AutoCloseable {
                         }
                     }
                 });
+        if (sendBuffer > 0) {
+            bootstrap.childOption(ChannelOption.SO_SNDBUF, sendBuffer);
+        }
         if (layers.kernel()) {
             SocketKeepAlive.builder(stage.policy()).recorder(stage.recorder()).build().configure(bootstrap);
         }
