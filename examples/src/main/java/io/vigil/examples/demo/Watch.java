@@ -129,9 +129,9 @@ final class Watch extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Makes the connection quiet at a known instant: one echo round trip (the last message the peer sends), one
-     * more byte so that the echo is acknowledged at once, then, where {@code TCP_INFO} can be read, a wait until
-     * nothing is unacknowledged (the last segment the kernel counts keepalive idleness from). Bounded: 10 s.
+     * Makes the connection quiet at a known instant: one echo round trip (the last message the peer sends); then,
+     * where {@code TCP_INFO} can be read, one more byte so that the echo is acknowledged at once and a wait until
+     * nothing is unacknowledged (the last segment the kernel counts keepalive idleness from). Bounded: 15 s.
      *
      * @return the instants
      * @throws Exception if the peer does not echo or acknowledge in time
@@ -145,6 +145,11 @@ final class Watch extends ChannelInboundHandlerAdapter {
         }
         ch.writeAndFlush(ascii("E" + echoes.incrementAndGet()));
         long lastMessage = next.get(10, TimeUnit.SECONDS);
+        if (Transport.tcpInfo(ch) == null) {
+            // No TCP_INFO to see acknowledgements by: the echo itself acknowledged all this side sent, so send
+            // nothing more (a byte still unacknowledged would keep the kernel's keepalive dormant).
+            return new Quiet(lastMessage, lastMessage);
+        }
         ChannelFuture written = ch.writeAndFlush(ascii("x"));
         if (!written.await(5, TimeUnit.SECONDS) || !written.isSuccess()) {
             throw new IOException(name + ": could not write: " + written.cause());
@@ -154,7 +159,7 @@ final class Watch extends ChannelInboundHandlerAdapter {
             long before = System.nanoTime();
             EpollTcpInfo info = Transport.tcpInfo(ch);
             if (info == null) {
-                return new Quiet(lastMessage, lastMessage);
+                throw new IOException(name + ": closed while going quiet");
             }
             if (info.unacked() == 0) {
                 long sinceLast = Math.min(info.lastAckRecv(), info.lastDataRecv());
