@@ -50,11 +50,7 @@ final class HungPeer implements Scenario {
             stage.timeline().countdown("watching the kernel layer past its own verdict time", kernelWatch,
                     k.dead::isDone);
 
-            Watch.Verdict uv = u.dead.getNow(null);
-            long userAt = uv == null ? -1 : uv.nanos() - u.lastInbound();
-            Row userRow = new Row(title(), u.name(), "user", "PeerDead in " + user + " after the last message",
-                    uv == null ? "no verdict" : uv.reason() + " at " + Scenario.ms(userAt),
-                    Row.Outcome.of(uv != null && !uv.kernel() && user.contains(userAt)));
+            Row userRow = Scenario.silentPeerRow(title(), u, user);
 
             Watch.Verdict kv = k.dead.getNow(null);
             long openFor = System.nanoTime() - kq.lastSegment();

@@ -93,10 +93,10 @@ final class MetricsReport {
         out.add(figure("TCP_INFO samples taken on the userspace layer's ticks",
                 count("vigil_kernel_keepalive_probes_count"), "vigil_kernel_keepalive_probes_count: samples, not"
                         + " probes"));
-        out.add(figure("most unanswered kernel keepalive probes in one sample",
+        out.add(figure("most unanswered kernel keepalive probes seen on a tick",
                 String.format(Locale.ROOT, "%.0f", max("vigil_kernel_keepalive_probes_max")),
-                "vigil_kernel_keepalive_probes_max"));
-        out.add(figure("most consecutive retransmissions in one sample",
+                "vigil_kernel_keepalive_probes_max: a kernel-only connection has no ticks"));
+        out.add(figure("most consecutive retransmissions seen on a tick",
                 String.format(Locale.ROOT, "%.0f", max("vigil_kernel_retransmits_max")),
                 "vigil_kernel_retransmits_max; _count is again samples"));
         out.add(figure("connections watched now, by state", byLabel("vigil_keepalive_connections", "state",

@@ -36,6 +36,23 @@ interface Scenario {
     List<Row> run(Stage stage) throws Exception;
 
     /**
+     * The row of a userspace-only connection to a peer that went silent: a userspace verdict within the bound after
+     * its last inbound message.
+     *
+     * @param scenario the scenario's title
+     * @param user the connection
+     * @param bound the bound
+     * @return the row
+     */
+    static Row silentPeerRow(String scenario, Watch user, Bounds.Window bound) {
+        Watch.Verdict v = user.dead.getNow(null);
+        long at = user.verdictAfter(user.lastInbound());
+        return new Row(scenario, user.name(), "user", "PeerDead in " + bound + " after the last message",
+                user.describeVerdict(user.lastInbound()),
+                Row.Outcome.of(v != null && !v.kernel() && bound.contains(at)));
+    }
+
+    /**
      * Formats a duration for the timeline and the summary.
      *
      * @param nanos nanoseconds

@@ -9,7 +9,6 @@ import io.vigil.examples.demo.peer.PeerProcess;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Scenario 4: a slow consumer. The demo writes megabytes to dave, who reads a little every 100 ms: writes are
@@ -96,7 +95,7 @@ final class SlowConsumer implements Scenario {
                     () -> b.dead.isDone() && u.dead.isDone());
 
             Watch.Verdict bv = b.dead.getNow(null);
-            long bAt = bv == null ? -1 : bv.nanos() - bFlood.lastProgress();
+            long bAt = b.verdictAfter(bFlood.lastProgress());
             boolean kernelFirst = stage.transport().kernelAware();
             boolean bothOk = bv != null && (kernelFirst
                     ? "KERNEL_TIMEOUT".equals(bv.reason()) && kernel.contains(bAt)
@@ -104,21 +103,21 @@ final class SlowConsumer implements Scenario {
             Row both = new Row(title(), b.name(), "both", kernelFirst
                     ? "kernel first: KERNEL_TIMEOUT (TCP_USER_TIMEOUT on a zero window) in " + kernel + " after the"
                             + " stall" : "WRITE_STALLED in " + user + " after the stall (NIO: no TCP_USER_TIMEOUT)",
-                    verdict(bv, bAt, bFlood, stop), Row.Outcome.of(bothOk));
+                    verdict(b, bFlood, stop), Row.Outcome.of(bothOk));
             Watch.Verdict uv = u.dead.getNow(null);
-            long uAt = uv == null ? -1 : uv.nanos() - uFlood.lastProgress();
+            long uAt = u.verdictAfter(uFlood.lastProgress());
             Row userRow = new Row(title(), u.name(), "user", "WRITE_STALLED in " + user + " after the stall",
-                    verdict(uv, uAt, uFlood, stop),
+                    verdict(u, uFlood, stop),
                     Row.Outcome.of(uv != null && "WRITE_STALLED".equals(uv.reason()) && user.contains(uAt)));
             return List.of(draining, both, userRow);
         }
     }
 
     /** A verdict, when it came after the stall, and when the stall was (the last write progress). */
-    private static String verdict(Watch.@Nullable Verdict v, long at, Flood flood, long stop) {
+    private static String verdict(Watch w, Flood flood, long stop) {
         long stall = flood.lastProgress() - stop;
-        return (v == null ? "no verdict" : v.reason() + " at " + Scenario.ms(at)) + " (last progress "
-                + Scenario.ms(Math.abs(stall)) + (stall < 0 ? " before" : " after") + " the stop)";
+        return w.describeVerdict(flood.lastProgress()) + " (last progress " + Scenario.ms(Math.abs(stall))
+                + (stall < 0 ? " before" : " after") + " the stop)";
     }
 
     /**

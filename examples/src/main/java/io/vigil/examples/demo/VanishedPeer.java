@@ -89,24 +89,18 @@ final class VanishedPeer implements Scenario {
         stage.timeline().countdown("both layers' verdicts due " + Scenario.ms(user.lowNanos()) + " after the"
                 + " last inbound", due, () -> k.dead.isDone() && u.dead.isDone());
 
-        Watch.Verdict uv = u.dead.getNow(null);
-        long userAt = uv == null ? -1 : uv.nanos() - u.lastInbound();
-        Row userRow = new Row(title(), u.name(), "user", "PeerDead in " + user + " after the last message",
-                uv == null ? "no verdict" : uv.reason() + " at " + Scenario.ms(userAt),
-                Row.Outcome.of(uv != null && !uv.kernel() && user.contains(userAt)));
+        Row userRow = Scenario.silentPeerRow(title(), u, user);
         Watch.Verdict kv = k.dead.getNow(null);
-        long kernelAt = kv == null ? -1 : kv.nanos() - kq.lastSegment();
+        long kernelAt = k.verdictAfter(kq.lastSegment());
         Row kernelRow;
         if (rig == null) {
             kernelRow = new Row(title(), k.name(), "kernel", "not shown: the relay's kernel answers the probes",
-                    kv == null ? "no verdict (as expected through a relay)" : kv.reason() + " at "
-                            + Scenario.ms(kernelAt), Row.Outcome.NOT_SHOWN);
+                    k.describeVerdict(kq.lastSegment()), Row.Outcome.NOT_SHOWN);
         } else {
             boolean recognised = stage.transport().kernelAware();
             String expected = (recognised ? "KERNEL_TIMEOUT" : "ETIMEDOUT (NIO: not recognised)") + " in " + kernel
                     + " after the last segment";
-            kernelRow = new Row(title(), k.name(), "kernel", expected,
-                    kv == null ? "no verdict" : kv.reason() + " at " + Scenario.ms(kernelAt),
+            kernelRow = new Row(title(), k.name(), "kernel", expected, k.describeVerdict(kq.lastSegment()),
                     Row.Outcome.of(kv != null && kernel.contains(kernelAt)
                             && (recognised ? "KERNEL_TIMEOUT".equals(kv.reason()) : kv.kernel())));
             stage.timeline().act("carol", String.format(Locale.ROOT, "side by side: kernel %s, userspace %s",

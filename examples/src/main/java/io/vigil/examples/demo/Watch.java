@@ -105,6 +105,28 @@ final class Watch extends ChannelInboundHandlerAdapter {
     }
 
     /**
+     * Returns the time from a reference instant to the verdict.
+     *
+     * @param reference {@link System#nanoTime()}
+     * @return nanoseconds, or -1 without a verdict
+     */
+    long verdictAfter(long reference) {
+        Verdict v = dead.getNow(null);
+        return v == null ? -1 : v.nanos() - reference;
+    }
+
+    /**
+     * Describes the verdict for the summary.
+     *
+     * @param reference the instant it is timed from, {@link System#nanoTime()}
+     * @return e.g. {@code PROBES_UNANSWERED at 5023 ms}, or {@code no verdict}
+     */
+    String describeVerdict(long reference) {
+        Verdict v = dead.getNow(null);
+        return v == null ? "no verdict" : v.reason() + " at " + Scenario.ms(v.nanos() - reference);
+    }
+
+    /**
      * Returns how many probes the userspace layer sent on this connection.
      *
      * @return the count

@@ -30,7 +30,7 @@ class MetricsReportTest {
         assertThat(lines).anyMatch(l -> l.contains("kernel_timeout 5.1 s"));
         assertThat(lines).anyMatch(l -> l.startsWith("TCP_INFO samples taken") && l.contains(" 27 ")
                 && l.contains("samples, not probes"));
-        assertThat(lines).anyMatch(l -> l.startsWith("most unanswered kernel keepalive probes in one sample:")
+        assertThat(lines).anyMatch(l -> l.startsWith("most unanswered kernel keepalive probes seen on a tick:")
                 && l.contains(" 3 "));
         assertThat(lines).noneMatch(l -> l.contains("jvm_"));
     }
