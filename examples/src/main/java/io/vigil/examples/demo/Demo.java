@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>{@code mvn -B -q -Pdemo -pl examples -am verify -DskipTests}</pre>
  * Options: {@code --help}.
+ *
+ * <p><b>Thread safety:</b> a program; {@link #main} runs the scenarios one after another on the calling thread.
  */
 public final class Demo {
 

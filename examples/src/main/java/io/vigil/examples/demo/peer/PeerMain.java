@@ -29,6 +29,8 @@ import java.util.List;
  * </pre>
  * It prints {@code CONNECTED pid localPort,...} once connected. Commands come as lines on standard input
  * ({@code stop-draining}); the process exits when its standard input closes, so it never outlives the demo.
+ *
+ * <p><b>Thread safety:</b> a program: one thread per connection, one for the commands.
  */
 public final class PeerMain {
 
