@@ -1,6 +1,7 @@
 /**
- * The demo: a server and two clients over loopback; one client's application hangs and is found dead within the
- * policy's bound, while the other stays healthy.
+ * The demo: a Vigil server watches a healthy client, a hung peer process, a vanished peer and a slow consumer with
+ * the kernel layer, the userspace layer or both, from one policy, and checks each verdict against its bound. See
+ * {@link io.vigil.examples.demo.Demo}.
  *
  * @since 0.1
  */
