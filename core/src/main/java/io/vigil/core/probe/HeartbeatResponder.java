@@ -20,23 +20,32 @@ public final class HeartbeatResponder implements ProbeResponder {
     }
 
     /**
-     * Returns a handler that answers heartbeats.
+     * Returns a handler that answers heartbeats, for one channel.
      *
-     * @return a sharable handler
+     * @return a new handler
      */
     public static ProbeResponderHandler handler() {
         return new ProbeResponderHandler(INSTANCE);
     }
 
     @Override
-    public boolean answer(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof HeartbeatFrame && ((HeartbeatFrame) msg).isPing()) {
-            ctx.writeAndFlush(HeartbeatFrame.pong(((HeartbeatFrame) msg).id()), ctx.voidPromise());
-            return true;
-        }
-        if (msg instanceof HeartbeatFrame) {
-            return true;
-        }
-        return false;
+    public String protocol() {
+        return HeartbeatProber.PROTOCOL;
+    }
+
+    @Override
+    public boolean isProbe(Object msg) {
+        return msg instanceof HeartbeatFrame && ((HeartbeatFrame) msg).isPing();
+    }
+
+    @Override
+    public Object replyTo(Object probe) {
+        return HeartbeatFrame.pong(((HeartbeatFrame) probe).id());
+    }
+
+    /** A {@code PONG} that reached the responder answered none of this side's probes: protocol traffic, dropped. */
+    @Override
+    public boolean isDroppedControl(Object msg) {
+        return msg instanceof HeartbeatFrame;
     }
 }

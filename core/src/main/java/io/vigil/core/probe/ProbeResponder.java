@@ -1,10 +1,9 @@
 package io.vigil.core.probe;
 
-import io.netty.channel.ChannelHandlerContext;
-
 /**
  * Answers the peer's probes in a given protocol: the application-level counterpart of the kernel ACKing a
- * keepalive probe. Installed with {@link ProbeResponderHandler}.
+ * keepalive probe. Installed with {@link ProbeResponderHandler}, which decides whether to answer: it keeps at most
+ * one reply in flight per connection, sends none while the channel is unwritable, and ends a flood of probes.
  *
  * <p><b>Thread safety:</b> called on the channel's event loop; implementations shared between channels must be
  * stateless.
@@ -14,12 +13,37 @@ import io.netty.channel.ChannelHandlerContext;
 public interface ProbeResponder {
 
     /**
-     * Answers {@code msg} if it is a probe from the peer.
+     * Returns the protocol's name, for the reason a flood is ended with: low-cardinality, e.g. {@code "heartbeat"}.
      *
-     * @param ctx the responder's context; write the answer through it
-     * @param msg an inbound message
-     * @return true if {@code msg} was a probe, was answered and released; false if it was not a probe and is
-     *         untouched
+     * @return the name
      */
-    boolean answer(ChannelHandlerContext ctx, Object msg);
+    String protocol();
+
+    /**
+     * Tells whether an inbound message is a probe from the peer.
+     *
+     * @param msg an inbound message
+     * @return true if it is a probe
+     */
+    boolean isProbe(Object msg);
+
+    /**
+     * Builds the reply to a probe. The caller still owns (and releases) the probe.
+     *
+     * @param probe a message for which {@link #isProbe(Object)} returned true
+     * @return the reply to write
+     */
+    Object replyTo(Object probe);
+
+    /**
+     * Tells whether an inbound message is this protocol's own control traffic that no application handler should
+     * see, such as a reply that answered none of this side's probes (the keepalive handler consumed those that
+     * did). Such a message is released and dropped.
+     *
+     * @param msg an inbound message
+     * @return true to drop it; false (the default) to pass it on
+     */
+    default boolean isDroppedControl(Object msg) {
+        return false;
+    }
 }
