@@ -1,5 +1,6 @@
 package io.vigil.core.event;
 
+import io.netty.util.AttributeKey;
 import java.util.Objects;
 
 /**
@@ -10,6 +11,13 @@ import java.util.Objects;
  * @since 0.1
  */
 public record PeerDead(DeathReason reason, Evidence evidence) implements HealthEvent {
+
+    /**
+     * The channel attribute that holds the verdict once Vigil declared the channel's peer dead, set before the event
+     * is fired and the channel closed: codecs, child channels (HTTP/2 streams) and close listeners can tell a close
+     * on Vigil's verdict from any other.
+     */
+    public static final AttributeKey<PeerDead> VERDICT = AttributeKey.valueOf("io.vigil.verdict");
 
     /**
      * Checks the arguments.

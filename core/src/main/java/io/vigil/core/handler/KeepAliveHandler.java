@@ -30,6 +30,7 @@ import io.vigil.core.machine.TickAction;
 import io.vigil.core.metrics.GuardedHealthRecorder;
 import io.vigil.core.metrics.HealthRecorder;
 import io.vigil.core.metrics.HealthSubject;
+import io.vigil.core.policy.DurationFormat;
 import io.vigil.core.policy.KeepAlivePolicy;
 import io.vigil.core.policy.ProofOfLife;
 import io.vigil.core.probe.Prober;
@@ -144,7 +145,25 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
     public KeepAliveHandler(KeepAlivePolicy policy, Prober prober, HealthRecorder recorder) {
         this.prober = Objects.requireNonNull(prober, "prober");
         this.recorder = GuardedHealthRecorder.of(recorder);
-        setPolicy(Objects.requireNonNull(policy, "policy"));
+        setPolicy(checkResolvable(Objects.requireNonNull(policy, "policy")));
+    }
+
+    /** The timer cannot keep deadlines finer than its tick: such a policy is refused, with the reason. */
+    private static KeepAlivePolicy checkResolvable(KeepAlivePolicy policy) {
+        long tick;
+        try {
+            tick = TimerWheels.config().tickNanos();
+        } catch (IllegalArgumentException badTimerProperty) {
+            return policy; // reported, naming the property, when the handler arms its timer
+        }
+        if (policy.intervalNanos() < tick || policy.idleNanos() < tick) {
+            String which = policy.intervalNanos() < tick ? "interval = " + DurationFormat.formatNanos(
+                    policy.intervalNanos()) : "idle = " + DurationFormat.formatNanos(policy.idleNanos());
+            throw new IllegalArgumentException(which + " is finer than the keepalive timer's tick of "
+                    + DurationFormat.formatNanos(tick) + " (io.vigil.timer.tickMillis): its deadlines could not be kept;"
+                    + " allowed >= " + DurationFormat.formatNanos(tick));
+        }
+        return policy;
     }
 
     private void setPolicy(KeepAlivePolicy newPolicy) {
@@ -170,7 +189,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
      * @param newPolicy the policy
      */
     public void policy(KeepAlivePolicy newPolicy) {
-        Objects.requireNonNull(newPolicy, "newPolicy");
+        checkResolvable(Objects.requireNonNull(newPolicy, "newPolicy"));
         ChannelHandlerContext c = ctx;
         if (c != null && !c.executor().inEventLoop()) {
             c.executor().execute(() -> policy(newPolicy));
@@ -391,7 +410,9 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
                 if (k.recording()) {
                     recorder.kernelSample(subject, sample);
                 }
-                seen.kernelSend(sample.unacked() > 0, sample.retransmits() != 0,
+                // Our own probes are data in flight too (one small segment each): only more than they can account
+                // for is the application's data, which keeps the connection busy as in the kernel's rule.
+                seen.kernelSend(sample.unacked() > e.probesOut(), sample.retransmits() != 0,
                         KernelEvidence.sentAt(sample, sampledAt));
                 if (peerProbesProveLife) {
                     seen.inbound(KernelEvidence.receivedAt(sample, sampledAt));
@@ -525,6 +546,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
         Evidence evidence = new Evidence(now - e.lastRx(), e.probesOut(), pending,
                 pending == 0 ? 0 : now - e.lastWriteProgress(), sample);
         PeerDead verdict = new PeerDead(reason, evidence);
+        ch.attr(PeerDead.VERDICT).set(verdict);
         recorder.peerDead(subject, verdict);
         c.fireUserEventTriggered(verdict);
         onVerdict(c, verdict, new DeadPeerException(verdict, policy, cause));

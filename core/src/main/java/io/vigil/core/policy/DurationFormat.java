@@ -1,5 +1,6 @@
 package io.vigil.core.policy;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -30,7 +31,14 @@ public final class DurationFormat {
         if (d.getNano() == 0) {
             return d.getSeconds() + " s";
         }
-        return formatNanos(d.toNanos());
+        long limit = Long.MAX_VALUE / NANOS_PER_SECOND - 1;
+        if (d.getSeconds() < limit && d.getSeconds() > -limit) {
+            return formatNanos(d.toNanos());
+        }
+        // Beyond what a long of nanoseconds holds: the same text, computed exactly.
+        BigDecimal millis = BigDecimal.valueOf(d.getSeconds()).movePointRight(3)
+                .add(BigDecimal.valueOf(d.getNano()).movePointLeft(6));
+        return millis.stripTrailingZeros().toPlainString() + " ms";
     }
 
     /**

@@ -3,6 +3,7 @@ package io.vigil.core.probe;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.vigil.core.event.PeerDead;
 import io.vigil.core.event.ProtocolViolation;
 import java.util.List;
 
@@ -77,6 +78,11 @@ public final class HeartbeatFrameDecoder extends ByteToMessageDecoder {
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (in.isReadable()) {
             decode(ctx, in, out);
+        }
+        if (in.isReadable() && !failed && ctx.channel().attr(PeerDead.VERDICT).get() != null) {
+            // We closed the connection on our own verdict: a frame cut short by our close is no fault of the peer.
+            in.skipBytes(in.readableBytes());
+            return;
         }
         if (in.isReadable() && !failed) {
             fail(ctx, in, "truncated frame at end of stream: " + in.readableBytes() + " bytes of an incomplete "

@@ -1,6 +1,7 @@
 package io.vigil.core.handler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -15,6 +16,7 @@ import io.vigil.core.event.PeerDead;
 import io.vigil.core.event.PeerIdle;
 import io.vigil.core.event.PeerAlive;
 import io.vigil.core.event.ProbeFailed;
+import io.vigil.core.event.ProtocolViolation;
 import io.vigil.core.event.ProbeSent;
 import io.vigil.core.event.ProbeSetupException;
 import io.vigil.core.machine.HealthState;
@@ -491,5 +493,32 @@ class KeepAliveHandlerTest {
         assertThat(pingIds()).containsExactly(2 * S, 3 * S);
         assertThat(events.exceptions()).isEmpty();
         channel.checkException();
+    }
+
+    @Test
+    void afterOurOwnVerdictAFrameCutShortByOurCloseIsNotBlamedOnThePeer() {
+        handler = new KeepAliveHandler(POLICY, HeartbeatProber.INSTANCE);
+        startWith(new HeartbeatCodec(), handler, HeartbeatResponder.handler());
+        advanceTo(4_900 * MS);
+        channel.releaseOutbound(); // the encoded PINGs
+        channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {1, 0, 0})); // the first 3 of a PING's 9 bytes
+        advanceTo(5 * S);
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(events.events(PeerDead.class)).hasSize(1);
+        assertThat(channel.attr(PeerDead.VERDICT).get()).isEqualTo(events.events(PeerDead.class).get(0));
+        assertThat(events.events(ProtocolViolation.class)).as("no truncated frame blamed on the peer").isEmpty();
+    }
+
+    @Test
+    void aPolicyFinerThanTheTimersTickIsRefusedWithTheReason() {
+        KeepAlivePolicy fine = KeepAlivePolicy.builder().idle(Duration.ofSeconds(1)).interval(Duration.ofMillis(1))
+                .build();
+        assertThatThrownBy(() -> new KeepAliveHandler(fine, HeartbeatProber.INSTANCE))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("interval = 1 ms is finer than the keepalive timer's tick of 10 ms"
+                        + " (io.vigil.timer.tickMillis): its deadlines could not be kept; allowed >= 10 ms");
+        start(POLICY);
+        assertThatThrownBy(() -> handler.policy(fine)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(handler.policy()).isEqualTo(POLICY);
     }
 }

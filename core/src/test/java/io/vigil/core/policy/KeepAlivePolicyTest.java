@@ -297,5 +297,13 @@ class KeepAlivePolicyTest {
         assertThat(DurationFormat.formatNanos(-1_500_000L)).isEqualTo("-1.5 ms");
         assertThat(DurationFormat.formatNanos(-500_000L)).isEqualTo("-0.5 ms");
         assertThat(DurationFormat.formatNanos(0)).isEqualTo("0 s");
+        // Beyond a long of nanoseconds: exact text, no ArithmeticException (issue 13, failure 8).
+        assertThat(DurationFormat.format(Duration.ofSeconds(Long.MAX_VALUE, 5)))
+                .isEqualTo("9223372036854775807000.000005 ms");
+        assertThat(DurationFormat.format(Duration.ofSeconds(Long.MIN_VALUE, 5)))
+                .isEqualTo("-9223372036854775807999.999995 ms");
+        assertThatThrownBy(() -> KeepAlivePolicy.builder().idle(Duration.ofSeconds(Long.MAX_VALUE, 5)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("idle = 9223372036854775807000.000005 ms is out of range: allowed 1 ms .. 32767 s");
     }
 }
