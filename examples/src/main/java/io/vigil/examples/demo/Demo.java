@@ -124,7 +124,8 @@ public final class Demo {
                         protected void initChannel(Channel ch) {
                             int n = accepted.getAndIncrement();
                             ch.attr(NAME).set(n < CLIENTS.length ? CLIENTS[n] : "client" + n);
-                            HeartbeatKeepAlive.install(ch.pipeline(), policy, metrics.recorder());
+                            HeartbeatKeepAlive.install(ch.pipeline(), policy, metrics.recorder())
+                                    .exceptionOnVerdict(true); // the timeline prints its message
                             ch.pipeline().addAfter(VigilPipeline.HEARTBEAT_CODEC, "lastInbound", new LastInbound());
                             ch.pipeline().addLast("timeline", new ServerTimeline());
                         }
