@@ -4,7 +4,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
-import io.vigil.core.probe.Prober;
 import java.util.Objects;
 
 /**
@@ -21,7 +20,7 @@ import java.util.Objects;
  *
  * @since 0.1
  */
-public final class Http2EncoderProber implements Prober {
+public final class Http2EncoderProber extends BlindProber {
 
     private final Http2ConnectionHandler connection;
 
@@ -35,30 +34,10 @@ public final class Http2EncoderProber implements Prober {
     }
 
     @Override
-    public String protocol() {
-        return Http2Prober.PROTOCOL;
-    }
-
-    @Override
     public ChannelFuture sendProbe(ChannelHandlerContext ctx, long id) {
         ChannelPromise promise = ctx.newPromise();
         connection.encoder().writePing(ctx, false, id, promise);
         ctx.flush();
         return promise;
-    }
-
-    @Override
-    public boolean isReply(Object msg) {
-        return false;
-    }
-
-    @Override
-    public long replyId(Object reply) {
-        return NO_ID;
-    }
-
-    @Override
-    public boolean isPeerProbe(Object msg) {
-        return false;
     }
 }

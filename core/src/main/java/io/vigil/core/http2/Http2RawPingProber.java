@@ -3,7 +3,6 @@ package io.vigil.core.http2;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.vigil.core.probe.Prober;
 
 /**
  * Probes an HTTP/2 peer with {@code PING} frames written as raw bytes, for a keepalive handler that sits
@@ -21,7 +20,7 @@ import io.vigil.core.probe.Prober;
  *
  * @since 0.1
  */
-public final class Http2RawPingProber implements Prober {
+public final class Http2RawPingProber extends BlindProber {
 
     /** The only instance. */
     public static final Http2RawPingProber INSTANCE = new Http2RawPingProber();
@@ -36,29 +35,9 @@ public final class Http2RawPingProber implements Prober {
     }
 
     @Override
-    public String protocol() {
-        return Http2Prober.PROTOCOL;
-    }
-
-    @Override
     public ChannelFuture sendProbe(ChannelHandlerContext ctx, long id) {
         ByteBuf frame = ctx.alloc().buffer(FRAME_BYTES);
         frame.writeMedium(PING_PAYLOAD).writeByte(TYPE_PING).writeByte(0).writeInt(0).writeLong(id);
         return ctx.writeAndFlush(frame);
-    }
-
-    @Override
-    public boolean isReply(Object msg) {
-        return false;
-    }
-
-    @Override
-    public long replyId(Object reply) {
-        return NO_ID;
-    }
-
-    @Override
-    public boolean isPeerProbe(Object msg) {
-        return false;
     }
 }

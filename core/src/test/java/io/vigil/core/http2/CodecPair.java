@@ -3,7 +3,9 @@ package io.vigil.core.http2;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.vigil.core.event.ProbeSent;
 import io.vigil.core.internal.timer.TimerWheels;
+import io.vigil.core.testing.EventRecorder;
 import io.vigil.core.testing.TestChannel;
 import java.util.concurrent.TimeUnit;
 
@@ -63,6 +65,25 @@ final class CodecPair implements AutoCloseable {
             vigil.runPendingTasks();
             pump();
         }
+    }
+
+    /**
+     * Runs to the Vigil side's first probe (from 1.9 s on, one tick at a time, with the peer's answers held), then
+     * lets the peer answer {@code delay} later.
+     *
+     * @param events the Vigil side's events, where the probe shows
+     * @param delay how long the answer takes, nanoseconds
+     * @return the time of the probe, which is its id
+     */
+    long answerFirstProbeAfter(EventRecorder events, long delay) {
+        advanceTo(1_900 * MS);
+        while (events.events(ProbeSent.class).isEmpty()) {
+            tickTo(vigil.now() + TICK);
+        }
+        long probe = vigil.now();
+        tickTo(probe + delay);
+        pump();
+        return probe;
     }
 
     @Override

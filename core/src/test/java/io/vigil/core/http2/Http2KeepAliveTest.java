@@ -26,7 +26,6 @@ import io.vigil.core.event.ProbeSent;
 import io.vigil.core.machine.HealthState;
 import io.vigil.core.policy.KeepAlivePolicy;
 import io.vigil.core.testing.EventRecorder;
-import io.vigil.core.testing.EventRecorder.Timed;
 import io.vigil.core.testing.TestChannel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -101,15 +100,6 @@ class Http2KeepAliveTest {
         pair.pump();
     }
 
-    private long probeTime(int n) {
-        for (Timed t : events.events()) {
-            if (t.what().equals(ProbeSent.of(n))) {
-                return t.nanos();
-            }
-        }
-        throw new AssertionError("no probe " + n + " in " + events.events());
-    }
-
     @Test
     void installPutsTheHandlerBetweenTheCodecAndTheMultiplexHandler() {
         startServer(true, Http2FrameCodecBuilder.forServer().build());
@@ -136,15 +126,7 @@ class Http2KeepAliveTest {
     @Test
     void aPingProbeIsAnsweredByThePeersCodecWithARoundTripTimeAndTheAckIsConsumed() {
         startServer(false, Http2FrameCodecBuilder.forServer().build());
-        pair.advanceTo(1_900 * MS);
-        // Hold the peer's answer 30 ms after the probe.
-        long probe = 0;
-        while (events.events(ProbeSent.class).isEmpty()) {
-            pair.tickTo(pair.vigil.now() + CodecPair.TICK);
-            probe = pair.vigil.now();
-        }
-        pair.tickTo(probe + 30 * MS);
-        pair.pump();
+        long probe = pair.answerFirstProbeAfter(events, 30 * MS);
         assertThat(peerApp.pings).containsExactly("ping " + probe);
         assertThat(events.events(PeerAlive.class)).containsExactly(new PeerAlive(1, 30 * MS));
         assertThat(app.pings).as("our probe's ACK is consumed").isEmpty();

@@ -16,7 +16,6 @@ import io.netty.handler.codec.http2.Http2Settings;
 import io.vigil.core.event.DeathReason;
 import io.vigil.core.event.PeerAlive;
 import io.vigil.core.event.PeerDead;
-import io.vigil.core.event.ProbeSent;
 import io.vigil.core.handler.HealthFeed;
 import io.vigil.core.metrics.HealthRecorder;
 import io.vigil.core.policy.KeepAlivePolicy;
@@ -71,18 +70,17 @@ class ListenerStyleTest {
         }
     }
 
+    private void startEvents() {
+        events = new EventRecorder(pair.vigil.ticker());
+        pair.vigil.pipeline().addLast(events);
+        pair.pump();
+    }
+
     @AfterEach
     void finish() {
         if (pair != null) {
             pair.close();
         }
-    }
-
-    private long firstProbe() {
-        while (events.events(ProbeSent.class).isEmpty()) {
-            pair.tickTo(pair.vigil.now() + CodecPair.TICK);
-        }
-        return pair.vigil.now();
     }
 
     @Test
@@ -94,14 +92,9 @@ class ListenerStyleTest {
         Http2KeepAliveHandler handler = Http2KeepAlive.installAfter(pair.vigil.pipeline(), connection, POLICY,
                 HealthRecorder.NOOP);
         listener.feed = handler;
-        events = new EventRecorder(pair.vigil.ticker());
-        pair.vigil.pipeline().addLast(events);
-        pair.pump();
+        startEvents();
 
-        pair.advanceTo(1_900 * MS);
-        long probe = firstProbe();
-        pair.tickTo(probe + 40 * MS);
-        pair.pump();
+        long probe = pair.answerFirstProbeAfter(events, 40 * MS);
         assertThat(peerApp.pings).containsExactly("ping " + probe);
         assertThat(events.events(PeerAlive.class)).containsExactly(new PeerAlive(1, 40 * MS));
         assertThat(listener.ownAcks).isEmpty();
@@ -128,14 +121,9 @@ class ListenerStyleTest {
         ChannelHandler codec = Http2FrameCodecBuilder.forServer().build();
         pair = new CodecPair(new ChannelHandler[] {codec, app}, Http2FrameCodecBuilder.forClient().build(), peerApp);
         Http2KeepAlive.installBefore(pair.vigil.pipeline(), codec, POLICY, HealthRecorder.NOOP);
-        events = new EventRecorder(pair.vigil.ticker());
-        pair.vigil.pipeline().addLast(events);
-        pair.pump();
+        startEvents();
 
-        pair.advanceTo(1_900 * MS);
-        long probe = firstProbe();
-        pair.tickTo(probe + 40 * MS);
-        pair.pump();
+        long probe = pair.answerFirstProbeAfter(events, 40 * MS);
         assertThat(peerApp.pings).as("a well-formed PING reached the peer's codec").containsExactly("ping " + probe);
         assertThat(events.events(PeerAlive.class)).containsExactly(new PeerAlive(1, PeerAlive.UNKNOWN_RTT));
         assertThat(app.pings).as("the codec after us decoded the ACK and passed it on").containsExactly("ack " + probe);

@@ -103,6 +103,12 @@ class GrpcServerInteropTest {
                 .connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)).sync().channel();
     }
 
+    /** Stops the client's loop and the server, waiting at most 5 s for each. */
+    private static void stop(EventLoopGroup group, Server server) throws InterruptedException {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
     @Test
     void vigilsPingsAreAnsweredByAGrpcServerThatPermitsTheirRate() throws Exception {
         Server server = grpcServer(true);
@@ -120,8 +126,7 @@ class GrpcServerInteropTest {
             assertThat(channel.isActive()).isTrue();
             channel.close().sync();
         } finally {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-            server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            stop(group, server);
         }
     }
 
@@ -136,8 +141,7 @@ class GrpcServerInteropTest {
             // ENHANCE_YOUR_CALM is HTTP/2 error code 11 (0xb).
             assertThat(log.goAways).contains("11 too_many_pings");
         } finally {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-            server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            stop(group, server);
         }
     }
 }
