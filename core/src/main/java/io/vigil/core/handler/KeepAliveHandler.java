@@ -54,8 +54,7 @@ import org.jspecify.annotations.Nullable;
  * peer proves alive while probed, and on a verdict {@link PeerDead}; then {@link #onVerdict} runs, which by default
  * passes a {@link DeadPeerException} through {@code exceptionCaught} only if {@link #exceptionOnVerdict(boolean)}
  * asked for it (off by default, so that the pipeline's tail has no unhandled exception to warn of), then closes
- * abortively ({@code SO_LINGER} 0, so
- * the peer gets an RST, like the kernel's keepalive abort). When the transport's kernel inspector recognises a
+ * abortively ({@code SO_LINGER} 0, so the peer gets an RST, like the kernel's keepalive abort). When the transport's kernel inspector recognises a
  * socket error as the kernel's own verdict ({@code ETIMEDOUT}, ...), the handler reports it the same way with a
  * {@code KERNEL_*} reason instead of passing on the bare {@code IOException}: on the read path from
  * {@code exceptionCaught}, with {@code TCP_INFO} sampled from the dead socket; on the write path (Netty fails the
@@ -202,8 +201,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
      * @return this handler
      */
     public KeepAliveHandler exceptionOnVerdict(boolean fire) {
-        ChannelHandlerContext c = ctx;
-        assert c == null || c.executor().inEventLoop() : "must be called on the event loop";
+        assertInEventLoop();
         exceptionOnVerdict = fire;
         return this;
     }

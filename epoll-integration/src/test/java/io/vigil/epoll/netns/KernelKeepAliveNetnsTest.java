@@ -348,7 +348,7 @@ class KernelKeepAliveNetnsTest {
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            HeartbeatKeepAlive.install(ch.pipeline(), BYSTANDER);
+                            HeartbeatKeepAlive.install(ch.pipeline(), BYSTANDER).exceptionOnVerdict(true);
                             ch.pipeline().addLast(watch);
                             child.complete(ch);
                         }
