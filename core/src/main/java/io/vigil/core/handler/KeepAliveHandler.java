@@ -42,7 +42,8 @@ import org.jspecify.annotations.Nullable;
  * Detects a dead peer the way the kernel's TCP keepalive does, with application probes: after the policy's idle
  * time without inbound traffic it sends a probe through its {@link Prober}, another every interval, and declares the
  * peer dead when they go unanswered. The rules are {@link HealthStateMachine}'s; this handler only translates
- * between Netty and the machine. Any inbound message proves the peer alive.
+ * between Netty and the machine. Any inbound message proves the peer alive. Code that sees the peer's traffic
+ * outside this handler's {@code channelRead} (a codec's frame listener) feeds it through {@link HealthFeed}.
  *
  * <pre>{@code
  * pipeline.addLast(VigilPipeline.HEARTBEAT_CODEC, new HeartbeatCodec())
@@ -54,8 +55,9 @@ import org.jspecify.annotations.Nullable;
  * <p>What it fires down the pipeline, as user events ({@link HealthEvent}): {@link PeerIdle} then
  * {@link ProbeSent}(1) when probing starts, {@link ProbeSent}(n) for each further probe, {@link PeerAlive} when the
  * peer proves alive while probed, and on a verdict {@link PeerDead}; then {@link #onVerdict} runs, which by default
- * passes a {@link DeadPeerException} through {@code exceptionCaught} and closes abortively ({@code SO_LINGER} 0, so
- * the peer gets an RST, like the kernel's keepalive abort). When the transport's kernel inspector recognises a
+ * passes a {@link DeadPeerException} through {@code exceptionCaught} only if {@link #exceptionOnVerdict(boolean)}
+ * asked for it (off by default, so that the pipeline's tail has no unhandled exception to warn of), then closes
+ * abortively ({@code SO_LINGER} 0, so the peer gets an RST, like the kernel's keepalive abort). When the transport's kernel inspector recognises a
  * socket error as the kernel's own verdict ({@code ETIMEDOUT}, ...), the handler reports it the same way with a
  * {@code KERNEL_*} reason instead of passing on the bare {@code IOException}: on the read path from
  * {@code exceptionCaught}, with {@code TCP_INFO} sampled from the dead socket; on the write path (Netty fails the
@@ -82,7 +84,7 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1
  * @see io.vigil.core.VigilPipeline
  */
-public class KeepAliveHandler extends ChannelDuplexHandler {
+public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed {
 
     private static final HealthSubject UNBOUND = new HealthSubject("unbound", HealthSubject.CLIENT, "unbound");
 
@@ -103,6 +105,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
     /** Written on the event loop only; volatile so that {@link #policy()} may be read from any thread. */
     private volatile KeepAlivePolicy policy;
     private boolean peerProbesProveLife;
+    private boolean exceptionOnVerdict;
 
     private @Nullable ChannelHandlerContext ctx;
     private @Nullable HealthTimer timer;
@@ -214,6 +217,32 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
         return e == null ? HealthState.CLOSED : e.state();
     }
 
+    /**
+     * Tells whether a verdict also passes a {@link DeadPeerException} through {@code exceptionCaught}.
+     *
+     * @return false by default
+     * @see #exceptionOnVerdict(boolean)
+     */
+    public boolean exceptionOnVerdict() {
+        return exceptionOnVerdict;
+    }
+
+    /**
+     * Chooses whether a verdict, besides the {@link PeerDead} event, passes a {@link DeadPeerException} through
+     * {@code exceptionCaught} before the close. Off by default: an application that handles {@code PeerDead} then
+     * gets no "unhandled exception" warning from the pipeline's tail. Turn it on to have the exception (its message
+     * states the measured values against the limits; for a kernel verdict its cause is the socket's error), and
+     * handle it in {@code exceptionCaught}. Call it before the channel is active, or on the event loop.
+     *
+     * @param fire true to fire the exception on a verdict
+     * @return this handler
+     */
+    public KeepAliveHandler exceptionOnVerdict(boolean fire) {
+        assertInEventLoop();
+        exceptionOnVerdict = fire;
+        return this;
+    }
+
     /** Tells whether the timer holds this channel; for tests. Must be called on the event loop. */
     boolean isTimerArmed() {
         Entry e = entry;
@@ -299,19 +328,58 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
         HealthTimer t = timer;
         if (e != null && t != null) {
             boolean reply = prober.isReply(msg);
-            if (reply && onReply(e, t, msg)) {
+            if (reply && onReply(e, t, prober.replyId(msg))) {
+                ReferenceCountUtil.release(msg);
                 return;
             }
             if (!reply && (peerProbesProveLife || !prober.isPeerProbe(msg))) {
-                long stamp = t.stamp();
-                latestRx = stamp;
-                if (quietSinceTick) {
-                    quietSinceTick = false;
-                    peerAlive(e.onInbound(stamp), PeerAlive.UNKNOWN_RTT);
-                }
+                stampInbound(e, t);
             }
         }
         ctx.fireChannelRead(msg);
+    }
+
+    /** Row 3: one store of the loop's cached time; the first message after a tick also goes to the machine. */
+    private void stampInbound(Entry e, HealthTimer t) {
+        long stamp = t.stamp();
+        latestRx = stamp;
+        if (quietSinceTick) {
+            quietSinceTick = false;
+            peerAlive(e.onInbound(stamp), PeerAlive.UNKNOWN_RTT);
+        }
+    }
+
+    @Override
+    public final void inboundSeen() {
+        assertInEventLoop();
+        Entry e = entry;
+        HealthTimer t = timer;
+        if (e != null && t != null) {
+            stampInbound(e, t);
+        }
+    }
+
+    @Override
+    public final void peerProbeSeen() {
+        if (peerProbesProveLife) {
+            inboundSeen();
+        }
+    }
+
+    @Override
+    public final boolean probeReplySeen(long id) {
+        assertInEventLoop();
+        Entry e = entry;
+        HealthTimer t = timer;
+        if (e == null || t == null) {
+            return false;
+        }
+        return onReply(e, t, id); // a reply that answers none of our probes proves nothing
+    }
+
+    private void assertInEventLoop() {
+        ChannelHandlerContext c = ctx;
+        assert c == null || c.executor().inEventLoop() : "must be called on the event loop";
     }
 
     /** Rows K1 and K2: a kernel verdict on the read path; any other error passes on. */
@@ -505,18 +573,16 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
     }
 
     /**
-     * Row 3 for a reply: if its id is one of our outstanding probes', it is consumed as proof of life with a
-     * round-trip time.
+     * Row 3 for a reply: if its id is one of our outstanding probes', it is taken as proof of life with a
+     * round-trip time (the caller consumes the message).
      *
-     * @return true if the reply was ours and is consumed; false if it passes on
+     * @return true if the reply was ours; false if it passes on
      */
-    private boolean onReply(Entry e, HealthTimer t, Object reply) {
-        long id = prober.replyId(reply);
+    private boolean onReply(Entry e, HealthTimer t, long id) {
         OutstandingProbes ids = outstanding;
         if (id == Prober.NO_ID || ids == null || e.probesOut() == 0 || !ids.contains(id)) {
             return false;
         }
-        ReferenceCountUtil.release(reply);
         ids.clear();
         long rtt = t.preciseNow() - id;
         long stamp = t.stamp();
@@ -554,7 +620,8 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
 
     /**
      * What happens to the channel once its peer was declared dead, after {@link PeerDead} went down the pipeline.
-     * By default: {@code exception} goes through {@code exceptionCaught}, then one abortive close
+     * By default: {@code exception} goes through {@code exceptionCaught} if {@link #exceptionOnVerdict()} is on,
+     * then one abortive close
      * ({@code SO_LINGER} 0 where the transport allows, so the peer gets an RST like the kernel's keepalive abort).
      * A protocol may override it to part more gracefully (an HTTP/2 {@code GOAWAY}, say); an override must close the
      * channel, at once or soon. Called on the event loop, once per channel.
@@ -564,7 +631,9 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
      * @param exception the exception that states the verdict, its measured values and limits
      */
     protected void onVerdict(ChannelHandlerContext ctx, PeerDead verdict, DeadPeerException exception) {
-        ctx.fireExceptionCaught(exception);
+        if (exceptionOnVerdict) {
+            ctx.fireExceptionCaught(exception);
+        }
         try {
             ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
         } catch (RuntimeException ignored) {

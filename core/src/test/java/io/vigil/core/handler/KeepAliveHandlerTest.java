@@ -76,7 +76,14 @@ class KeepAliveHandlerTest {
         start(policy, HealthRecorder.NOOP);
     }
 
+    /**
+     * Starts a pipeline. The handler under test fires the {@link DeadPeerException} on a verdict (off by default;
+     * {@link VerdictDeliveryTest} covers the default), so that these tests can assert its message.
+     */
     private void startWith(ChannelHandler... handlers) {
+        if (handler != null) {
+            handler.exceptionOnVerdict(true);
+        }
         channel = TestChannel.create(handlers);
         events = new EventRecorder(channel.ticker());
         channel.pipeline().addLast(events);

@@ -175,7 +175,8 @@ public abstract class AbstractKeepAliveLoopbackTest {
         InetSocketAddress address = startServer(null, accepted, new CompletableFuture<>());
         LastInbound last = new LastInbound();
         EventRecorder events = new EventRecorder(System::nanoTime);
-        KeepAliveHandler keepAlive = new KeepAliveHandler(policy, HeartbeatProber.INSTANCE);
+        KeepAliveHandler keepAlive = new KeepAliveHandler(policy, HeartbeatProber.INSTANCE)
+                .exceptionOnVerdict(true);
         Channel client = connect(address, keepAlive, last, events);
         return new Connection(client, accepted.get(5, SECONDS), keepAlive, last, events);
     }

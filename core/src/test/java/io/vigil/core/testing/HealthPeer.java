@@ -27,7 +27,7 @@ public final class HealthPeer implements AutoCloseable {
     private final List<Long> probesSeen = new ArrayList<>();
 
     private HealthPeer(KeepAlivePolicy policy, HealthRecorder recorder) {
-        handler = new KeepAliveHandler(policy, HeartbeatProber.INSTANCE, recorder);
+        handler = new KeepAliveHandler(policy, HeartbeatProber.INSTANCE, recorder).exceptionOnVerdict(true);
         channel = TestChannel.create(handler, HeartbeatResponder.handler());
         events = new EventRecorder(channel.ticker());
         channel.pipeline().addLast(events);

@@ -348,7 +348,7 @@ class KernelKeepAliveNetnsTest {
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            HeartbeatKeepAlive.install(ch.pipeline(), BYSTANDER);
+                            HeartbeatKeepAlive.install(ch.pipeline(), BYSTANDER).exceptionOnVerdict(true);
                             ch.pipeline().addLast(watch);
                             child.complete(ch);
                         }
@@ -477,7 +477,7 @@ class KernelKeepAliveNetnsTest {
             Bootstrap b = new Bootstrap().group(group).channel(type).handler(new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel ch) {
-                    HeartbeatKeepAlive.install(ch.pipeline(), userspace);
+                    HeartbeatKeepAlive.install(ch.pipeline(), userspace).exceptionOnVerdict(true);
                     ch.pipeline().addLast(watch);
                 }
             });
