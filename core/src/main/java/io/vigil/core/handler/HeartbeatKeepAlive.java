@@ -1,13 +1,13 @@
 package io.vigil.core.handler;
 
 import io.vigil.core.VigilPipeline;
-import java.util.NoSuchElementException;
 import io.netty.channel.ChannelPipeline;
 import io.vigil.core.metrics.HealthRecorder;
 import io.vigil.core.policy.KeepAlivePolicy;
 import io.vigil.core.probe.HeartbeatCodec;
 import io.vigil.core.probe.HeartbeatProber;
 import io.vigil.core.probe.HeartbeatResponder;
+import java.util.NoSuchElementException;
 
 /**
  * Installs the heartbeat protocol with keepalive in one call: {@link HeartbeatCodec}, {@link KeepAliveHandler}
