@@ -2,11 +2,7 @@ package io.vigil.epoll;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -17,14 +13,13 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUringServerSocketChannel;
-import io.vigil.core.event.KernelOptionsApplied;
 import io.vigil.core.kernel.KernelOptionsReport;
 import io.vigil.core.policy.KeepAlivePolicy;
 import io.vigil.core.socket.SocketKeepAlive;
+import io.vigil.core.testing.ChildReport;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -67,34 +62,16 @@ class NativeChannelOptionsTest {
     static KernelOptionsReport readBackThroughChildOptions(KeepAlivePolicy policy) throws Exception {
         SocketKeepAlive kernel = SocketKeepAlive.of(policy);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        CompletableFuture<KernelOptionsReport> report = new CompletableFuture<>();
         try {
-            ServerBootstrap sb = new ServerBootstrap().group(group)
-                    .channelFactory(() -> {
-                        EpollServerSocketChannel server = new EpollServerSocketChannel();
-                        server.pipeline().addLast(kernel.childReporter());
-                        return server;
-                    })
-                    .childHandler(new ChannelInboundHandlerAdapter() {
-                        @Override
-                        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-                            if (evt instanceof KernelOptionsApplied) {
-                                report.complete(((KernelOptionsApplied) evt).report());
-                            }
-                        }
-                    });
+            ServerBootstrap sb = new ServerBootstrap().group(group).channelFactory(() -> {
+                EpollServerSocketChannel server = new EpollServerSocketChannel();
+                server.pipeline().addLast(kernel.childReporter());
+                return server;
+            });
             kernel.channelOptions(EpollServerSocketChannel.class).forEach(sb::childOption);
-            Channel server = sb.bind("127.0.0.1", 0).sync().channel();
-            Channel client = new Bootstrap().group(group).channel(EpollSocketChannel.class)
-                    .handler(new ChannelInboundHandlerAdapter()).connect(server.localAddress()).sync().channel();
-            try {
-                KernelOptionsReport r = report.get(5, TimeUnit.SECONDS);
-                assertThat(r.transport()).isEqualTo("epoll");
-                return r;
-            } finally {
-                client.close().sync();
-                server.close().sync();
-            }
+            KernelOptionsReport r = ChildReport.accept(sb, child -> { }, EpollSocketChannel.class);
+            assertThat(r.transport()).isEqualTo("epoll");
+            return r;
         } finally {
             group.shutdownGracefully(0, 5, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
         }

@@ -1,5 +1,6 @@
 package io.vigil.core.websocket;
 
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
@@ -76,11 +77,8 @@ public final class WebSocketKeepAlive {
      */
     public static KeepAliveHandler server(ChannelPipeline pipeline, WebSocketServerProtocolConfig config,
                                           KeepAlivePolicy policy, HealthRecorder recorder) {
-        Objects.requireNonNull(config, "config");
-        KeepAliveHandler keepAlive = new KeepAliveHandler(policy, WebSocketProber.INSTANCE, recorder);
-        pipeline.addLast(VigilPipeline.WEBSOCKET_PROTOCOL, new WebSocketServerProtocolHandler(config))
-                .addLast(VigilPipeline.WEBSOCKET_ARMING, new HandshakeArming(keepAlive));
-        return keepAlive;
+        return install(pipeline, new WebSocketServerProtocolHandler(Objects.requireNonNull(config, "config")), policy,
+                recorder);
     }
 
     /**
@@ -110,11 +108,8 @@ public final class WebSocketKeepAlive {
      */
     public static KeepAliveHandler client(ChannelPipeline pipeline, WebSocketClientProtocolConfig config,
                                           KeepAlivePolicy policy, HealthRecorder recorder) {
-        Objects.requireNonNull(config, "config");
-        KeepAliveHandler keepAlive = new KeepAliveHandler(policy, WebSocketProber.INSTANCE, recorder);
-        pipeline.addLast(VigilPipeline.WEBSOCKET_PROTOCOL, new WebSocketClientProtocolHandler(config))
-                .addLast(VigilPipeline.WEBSOCKET_ARMING, new HandshakeArming(keepAlive));
-        return keepAlive;
+        return install(pipeline, new WebSocketClientProtocolHandler(Objects.requireNonNull(config, "config")), policy,
+                recorder);
     }
 
     /**
@@ -129,6 +124,15 @@ public final class WebSocketKeepAlive {
     public static KeepAliveHandler client(ChannelPipeline pipeline, WebSocketClientProtocolConfig config,
                                           KeepAlivePolicy policy) {
         return client(pipeline, config, policy, HealthRecorder.NOOP);
+    }
+
+    /** Adds the protocol handler and the handler that arms keepalive once its handshake has completed. */
+    private static KeepAliveHandler install(ChannelPipeline pipeline, ChannelHandler protocol, KeepAlivePolicy policy,
+                                            HealthRecorder recorder) {
+        KeepAliveHandler keepAlive = new KeepAliveHandler(policy, WebSocketProber.INSTANCE, recorder);
+        pipeline.addLast(VigilPipeline.WEBSOCKET_PROTOCOL, protocol)
+                .addLast(VigilPipeline.WEBSOCKET_ARMING, new HandshakeArming(keepAlive));
+        return keepAlive;
     }
 
     /**

@@ -3,11 +3,7 @@ package io.vigil.core.socket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -16,15 +12,14 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.vigil.core.event.KernelOptionsApplied;
 import io.vigil.core.kernel.KernelOption;
 import io.vigil.core.kernel.KernelOptionsReport;
 import io.vigil.core.kernel.OptionOutcome;
 import io.vigil.core.policy.KeepAlivePolicy;
+import io.vigil.core.testing.ChildReport;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import jdk.net.ExtendedSocketOptions;
 import org.junit.jupiter.api.AfterAll;
@@ -74,71 +69,34 @@ class ChannelOptionsTest {
     @Test
     void optionsSetThroughChildOptionAreReadBackAndReportedOnEachAcceptedChild() throws Exception {
         SocketKeepAlive kernel = SocketKeepAlive.of(POLICY);
-        CompletableFuture<KernelOptionsReport> report = new CompletableFuture<>();
-        ServerBootstrap sb = new ServerBootstrap().group(NIO)
-                .channelFactory(() -> {
-                    NioServerSocketChannel server = new NioServerSocketChannel();
-                    server.pipeline().addLast(kernel.childReporter());
-                    return server;
-                })
-                .childHandler(new ChannelInboundHandlerAdapter() {
-                    @Override
-                    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-                        if (evt instanceof KernelOptionsApplied) {
-                            report.complete(((KernelOptionsApplied) evt).report());
-                        }
-                    }
-                });
+        ServerBootstrap sb = new ServerBootstrap().group(NIO).channelFactory(() -> {
+            NioServerSocketChannel server = new NioServerSocketChannel();
+            server.pipeline().addLast(kernel.childReporter());
+            return server;
+        });
         kernel.channelOptions(NioServerSocketChannel.class).forEach(sb::childOption);
-        Channel server = sb.bind("127.0.0.1", 0).syncUninterruptibly().channel();
-        Channel client = new Bootstrap().group(NIO).channel(NioSocketChannel.class)
-                .handler(new ChannelInboundHandlerAdapter()).connect(server.localAddress()).syncUninterruptibly()
-                .channel();
-        try {
-            KernelOptionsReport r = report.get(5, TimeUnit.SECONDS);
-            assertThat(r.outcomes()).containsExactly(
-                    new OptionOutcome(KernelOption.SO_KEEPALIVE, 1, 1, OptionOutcome.Status.APPLIED),
-                    new OptionOutcome(KernelOption.TCP_KEEPIDLE, 7, 7, OptionOutcome.Status.APPLIED),
-                    new OptionOutcome(KernelOption.TCP_KEEPINTVL, 3, 3, OptionOutcome.Status.APPLIED),
-                    new OptionOutcome(KernelOption.TCP_KEEPCNT, 4, 4, OptionOutcome.Status.APPLIED),
-                    new OptionOutcome(KernelOption.TCP_USER_TIMEOUT, 19_000, OptionOutcome.UNKNOWN,
-                            OptionOutcome.Status.UNSUPPORTED));
-        } finally {
-            client.close().syncUninterruptibly();
-            server.close().syncUninterruptibly();
-        }
+
+        KernelOptionsReport r = ChildReport.accept(sb, child -> { }, NioSocketChannel.class);
+
+        assertThat(r.outcomes()).containsExactly(
+                new OptionOutcome(KernelOption.SO_KEEPALIVE, 1, 1, OptionOutcome.Status.APPLIED),
+                new OptionOutcome(KernelOption.TCP_KEEPIDLE, 7, 7, OptionOutcome.Status.APPLIED),
+                new OptionOutcome(KernelOption.TCP_KEEPINTVL, 3, 3, OptionOutcome.Status.APPLIED),
+                new OptionOutcome(KernelOption.TCP_KEEPCNT, 4, 4, OptionOutcome.Status.APPLIED),
+                new OptionOutcome(KernelOption.TCP_USER_TIMEOUT, 19_000, OptionOutcome.UNKNOWN,
+                        OptionOutcome.Status.UNSUPPORTED));
     }
 
     @Test
     void theReportOnlyHandlerShowsWhatTheFrameworkDidNotSet() throws Exception {
         SocketKeepAlive kernel = SocketKeepAlive.of(POLICY);
-        CompletableFuture<KernelOptionsReport> report = new CompletableFuture<>();
-        ServerBootstrap sb = new ServerBootstrap().group(NIO).channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInboundHandlerAdapter() {
-                    @Override
-                    public void handlerAdded(ChannelHandlerContext ctx) {
-                        ctx.pipeline().addFirst(kernel.newReportHandler());
-                    }
+        ServerBootstrap sb = new ServerBootstrap().group(NIO).channel(NioServerSocketChannel.class);
 
-                    @Override
-                    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-                        if (evt instanceof KernelOptionsApplied) {
-                            report.complete(((KernelOptionsApplied) evt).report());
-                        }
-                    }
-                });
-        Channel server = sb.bind("127.0.0.1", 0).syncUninterruptibly().channel();
-        Channel client = new Bootstrap().group(NIO).channel(NioSocketChannel.class)
-                .handler(new ChannelInboundHandlerAdapter()).connect(server.localAddress()).syncUninterruptibly()
-                .channel();
-        try {
-            KernelOptionsReport r = report.get(5, TimeUnit.SECONDS);
-            assertThat(r.allApplied()).isFalse();
-            assertThat(r.outcomes().get(0)).isEqualTo(
-                    new OptionOutcome(KernelOption.SO_KEEPALIVE, 1, 0, OptionOutcome.Status.DIFFERENT));
-        } finally {
-            client.close().syncUninterruptibly();
-            server.close().syncUninterruptibly();
-        }
+        KernelOptionsReport r = ChildReport.accept(sb, child -> child.pipeline().addFirst(kernel.newReportHandler()),
+                NioSocketChannel.class);
+
+        assertThat(r.allApplied()).isFalse();
+        assertThat(r.outcomes().get(0)).isEqualTo(
+                new OptionOutcome(KernelOption.SO_KEEPALIVE, 1, 0, OptionOutcome.Status.DIFFERENT));
     }
 }

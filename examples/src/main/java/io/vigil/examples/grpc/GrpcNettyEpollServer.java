@@ -36,13 +36,12 @@ import java.util.concurrent.TimeUnit;
  *
  * @since 0.1
  */
-public final class GrpcNettyEpollServer implements AutoCloseable {
+public final class GrpcNettyEpollServer extends GrpcExampleServer {
 
-    private final Server server;
     private final EventLoopGroup group;
 
     private GrpcNettyEpollServer(Server server, EventLoopGroup group) {
-        this.server = server;
+        super(server, () -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS));
         this.group = group;
     }
 
@@ -78,34 +77,12 @@ public final class GrpcNettyEpollServer implements AutoCloseable {
     }
 
     /**
-     * Returns the port the server listens on.
-     *
-     * @return the port
+     * {@inheritDoc} Here: grpc-netty's client, on the server's epoll loop.
      */
-    public int port() {
-        return server.getPort();
-    }
-
-    /**
-     * Opens a plaintext channel to the server with grpc-netty's client on the server's epoll loop.
-     *
-     * @return a channel; shut it down after use
-     */
+    @Override
     public ManagedChannel newChannel() {
         return NettyChannelBuilder.forAddress("127.0.0.1", port()).eventLoopGroup(group)
                 .channelType(EpollSocketChannel.class).usePlaintext().build();
-    }
-
-    /** Stops the server and its event loops, waiting at most 15 s. */
-    @Override
-    public void close() {
-        server.shutdownNow();
-        try {
-            server.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
     }
 
     /**
@@ -118,12 +95,7 @@ public final class GrpcNettyEpollServer implements AutoCloseable {
         KeepAlivePolicy policy = KeepAlivePolicy.deadWithin(Duration.ofSeconds(30));
         try (GrpcNettyEpollServer server = start(policy, new PrintingRecorder())) {
             System.out.println("grpc-netty server on epoll with Vigil's kernel layer on 127.0.0.1:" + server.port());
-            ManagedChannel channel = server.newChannel();
-            try {
-                System.out.println("answer: " + EchoService.say(channel, "hello through grpc-netty"));
-            } finally {
-                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-            }
+            server.callOnce("hello through grpc-netty");
         }
     }
 }

@@ -34,14 +34,10 @@ import java.util.concurrent.TimeUnit;
  *
  * @since 0.1
  */
-public final class GrpcShadedEpollServer implements AutoCloseable {
-
-    private final Server server;
-    private final EventLoopGroup group;
+public final class GrpcShadedEpollServer extends GrpcExampleServer {
 
     private GrpcShadedEpollServer(Server server, EventLoopGroup group) {
-        this.server = server;
-        this.group = group;
+        super(server, () -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS));
     }
 
     /**
@@ -76,33 +72,11 @@ public final class GrpcShadedEpollServer implements AutoCloseable {
     }
 
     /**
-     * Returns the port the server listens on.
-     *
-     * @return the port
+     * {@inheritDoc} Here: the shaded client.
      */
-    public int port() {
-        return server.getPort();
-    }
-
-    /**
-     * Opens a plaintext channel to the server with the shaded client.
-     *
-     * @return a channel; shut it down after use
-     */
+    @Override
     public ManagedChannel newChannel() {
         return NettyChannelBuilder.forAddress("127.0.0.1", port()).usePlaintext().build();
-    }
-
-    /** Stops the server and its event loops, waiting at most 15 s. */
-    @Override
-    public void close() {
-        server.shutdownNow();
-        try {
-            server.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
     }
 
     /**
@@ -116,12 +90,7 @@ public final class GrpcShadedEpollServer implements AutoCloseable {
         try (GrpcShadedEpollServer server = start(policy)) {
             System.out.println("grpc-netty-shaded server on epoll, kernel options " + SocketKeepAlive.of(policy)
                     + ", on 127.0.0.1:" + server.port());
-            ManagedChannel channel = server.newChannel();
-            try {
-                System.out.println("answer: " + EchoService.say(channel, "hello through grpc-netty-shaded"));
-            } finally {
-                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-            }
+            server.callOnce("hello through grpc-netty-shaded");
         }
     }
 }
