@@ -2,10 +2,15 @@ package io.vigil.core.websocket;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.vigil.core.probe.Prober;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Probes with a WebSocket ping frame whose payload is the probe's 8-byte id (big-endian), and recognises the pong
@@ -16,7 +21,8 @@ import io.vigil.core.probe.Prober;
  * <p>Needs the WebSocket frame codec in the pipeline before the keepalive handler, that is, a completed handshake;
  * and the keepalive handler must see pongs, which a {@code WebSocketServerProtocolHandler} or
  * {@code WebSocketClientProtocolHandler} drops by default ({@code dropPongFrames}). {@link WebSocketKeepAlive} takes
- * care of both; install by hand only with that in mind.
+ * care of both; a keepalive handler placed after a protocol handler is refused at its first probe (see
+ * {@link #sendProbe}).
  *
  * <p><b>Thread safety:</b> stateless; one {@link #INSTANCE} serves every channel.
  *
@@ -41,10 +47,40 @@ public final class WebSocketProber implements Prober {
         return PROTOCOL;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Refuses, with a failed future that stops probing ({@code ProbeSetupException}, no verdict), a keepalive
+     * handler placed after a {@code WebSocketServerProtocolHandler} or {@code WebSocketClientProtocolHandler}: those
+     * drop pong frames unless configured with {@code dropPongFrames(false)}, which Vigil cannot read, and a handler
+     * that never sees a pong would declare dead a peer that answers every ping.
+     */
     @Override
     public ChannelFuture sendProbe(ChannelHandlerContext ctx, long id) {
+        String protocolHandler = protocolHandlerBefore(ctx);
+        if (protocolHandler != null) {
+            return ctx.newFailedFuture(new UnsupportedOperationException("the keepalive handler '" + ctx.name()
+                    + "' sits after the WebSocket protocol handler '" + protocolHandler + "', which drops pong frames"
+                    + " unless its config says dropPongFrames(false) (Netty's default is true), so replies to its"
+                    + " pings may never reach it and a healthy peer would be declared dead. Put the keepalive handler"
+                    + " before the protocol handler, as WebSocketKeepAlive.server(..)/client(..)/arm(..) do"));
+        }
         ByteBuf payload = ctx.alloc().buffer(ID_LENGTH).writeLong(id);
         return ctx.writeAndFlush(new PingWebSocketFrame(payload));
+    }
+
+    /** The name of a WebSocket protocol handler between the pipeline's head and {@code ctx}, or null. */
+    private static @Nullable String protocolHandlerBefore(ChannelHandlerContext ctx) {
+        for (Map.Entry<String, ChannelHandler> e : ctx.pipeline()) {
+            if (e.getValue() == ctx.handler()) {
+                return null;
+            }
+            if (e.getValue() instanceof WebSocketServerProtocolHandler
+                    || e.getValue() instanceof WebSocketClientProtocolHandler) {
+                return e.getKey();
+            }
+        }
+        return null;
     }
 
     @Override

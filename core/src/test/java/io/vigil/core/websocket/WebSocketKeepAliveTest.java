@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -27,11 +28,13 @@ import io.vigil.core.VigilPipeline;
 import io.vigil.core.event.DeathReason;
 import io.vigil.core.event.PeerAlive;
 import io.vigil.core.event.PeerDead;
+import io.vigil.core.event.ProbeSetupException;
 import io.vigil.core.event.ProbeSent;
 import io.vigil.core.handler.KeepAliveHandler;
 import io.vigil.core.machine.HealthState;
 import io.vigil.core.metrics.HealthRecorder;
 import io.vigil.core.policy.KeepAlivePolicy;
+import io.vigil.core.probe.Prober;
 import io.vigil.core.testing.EventRecorder.Timed;
 import java.time.Duration;
 import java.util.List;
@@ -117,26 +120,57 @@ class WebSocketKeepAliveTest {
         assertThat(pair.server.isOpen()).isTrue();
     }
 
+    /** A by-hand WebSocket prober, as users wrote before Vigil had one: the right frames, no placement check. */
+    private static final Prober NAIVE = new Prober() {
+        @Override
+        public String protocol() {
+            return "naive";
+        }
+
+        @Override
+        public ChannelFuture sendProbe(ChannelHandlerContext ctx, long id) {
+            return ctx.writeAndFlush(new PingWebSocketFrame(ctx.alloc().buffer(8).writeLong(id)));
+        }
+
+        @Override
+        public boolean isReply(Object msg) {
+            return msg instanceof PongWebSocketFrame;
+        }
+
+        @Override
+        public long replyId(Object reply) {
+            return ((PongWebSocketFrame) reply).content().getLong(0);
+        }
+
+        @Override
+        public boolean isPeerProbe(Object msg) {
+            return msg instanceof PingWebSocketFrame;
+        }
+    };
+
+    /** A default protocol handler with a keepalive handler added by hand after it once the handshake is done. */
+    private static Consumer<Channel> keepAliveAfterTheProtocolHandler(Prober prober) {
+        return ch -> ch.pipeline().addLast(new WebSocketServerProtocolHandler(SERVER))
+                .addLast(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                        if (evt instanceof HandshakeComplete) {
+                            ctx.pipeline().addAfter(ctx.name(), "byHand", new KeepAliveHandler(POLICY, prober));
+                        }
+                        ctx.fireUserEventTriggered(evt);
+                    }
+                });
+    }
+
     /**
-     * The trap of issue 11, reproduced: a {@code KeepAliveHandler} added by hand after a default
+     * The trap of issue 11, reproduced: a keepalive handler added by hand after a default
      * {@code WebSocketServerProtocolHandler} ({@code dropPongFrames(true)}) never sees the pongs, and kills a peer
      * that answered every ping.
      */
     @Test
     void trapReproducedKeepAliveAfterADefaultProtocolHandlerKillsAHealthyPeer() {
-        pair = new WebSocketPair(ch -> ch.pipeline().addLast(new WebSocketServerProtocolHandler(SERVER))
-                .addLast(new ChannelInboundHandlerAdapter() {
-                    @Override
-                    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-                        if (evt instanceof HandshakeComplete) {
-                            ctx.pipeline().addAfter(ctx.name(), "byHand",
-                                    new KeepAliveHandler(POLICY, WebSocketProber.INSTANCE));
-                        }
-                        ctx.fireUserEventTriggered(evt);
-                    }
-                }), plainClient());
+        pair = new WebSocketPair(keepAliveAfterTheProtocolHandler(NAIVE), plainClient());
         pair.exchange();
-        long armed = pair.now();
 
         pair.advanceTo(10 * S);
 
@@ -145,7 +179,22 @@ class WebSocketKeepAliveTest {
         assertThat(dead).hasSize(1);
         assertThat(dead.get(0).reason()).isEqualTo(DeathReason.PROBES_UNANSWERED);
         assertThat(pair.server.isOpen()).isFalse();
-        assertThat(armed).isZero();
+    }
+
+    /** Vigil's prober placed by hand in the same spot refuses at its first probe, naming the setting. */
+    @Test
+    void trapPreventedWebSocketProberAfterTheProtocolHandlerIsRefusedNamingTheSetting() {
+        pair = new WebSocketPair(keepAliveAfterTheProtocolHandler(WebSocketProber.INSTANCE), plainClient());
+        pair.exchange();
+
+        pair.advanceTo(10 * S);
+
+        assertThat(pair.serverEvents.exceptions()).singleElement().extracting(Timed::what)
+                .isInstanceOfSatisfying(ProbeSetupException.class, e -> assertThat(e.getMessage())
+                        .contains("dropPongFrames(false)").contains("before the protocol handler"));
+        assertThat(pair.serverEvents.events(PeerDead.class)).as("no verdict on a peer we cannot hear").isEmpty();
+        assertThat(pair.clientOpcodes[0x9]).as("no ping went out").isZero();
+        assertThat(pair.server.isOpen()).isTrue();
     }
 
     /** The same peer and protocol handler configuration, installed with {@link WebSocketKeepAlive}: no verdict. */

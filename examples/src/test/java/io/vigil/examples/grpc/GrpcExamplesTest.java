@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -86,20 +87,28 @@ class GrpcExamplesTest {
     /**
      * Returns the time left on the keepalive timer of the established socket whose local port is {@code port}, as
      * {@code /proc/net/tcp} or {@code tcp6} (Netty's epoll sockets are dual-stack) shows it ({@code tr} 2 is the
-     * keepalive timer, {@code tm->when} in 1/100 s).
+     * keepalive timer, {@code tm->when} in 1/100 s). While bytes are in flight the socket shows its retransmission
+     * timer instead, so this looks again, for 5 s at most.
      */
-    private static long keepAliveTimerCentis(int port) throws IOException {
+    private static long keepAliveTimerCentis(int port) throws IOException, InterruptedException {
         String local = String.format(Locale.ROOT, "0100007F:%04X", port);
-        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(Path.of("/proc/net/tcp")));
-        lines.addAll(Files.readAllLines(Path.of("/proc/net/tcp6")));
-        for (String line : lines) {
-            String[] f = line.trim().split("\\s+");
-            if (f.length > 5 && f[1].endsWith(local) && f[3].equals("01")) {
-                String[] timer = f[5].split(":");
-                assertThat(timer[0]).as("timer kind of " + line + " (02: keepalive)").isEqualTo("02");
-                return Long.parseLong(timer[1], 16);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        String last = "no established socket on local port " + port + " in /proc/net/tcp or tcp6";
+        do {
+            List<String> lines = new ArrayList<>(Files.readAllLines(Path.of("/proc/net/tcp")));
+            lines.addAll(Files.readAllLines(Path.of("/proc/net/tcp6")));
+            for (String line : lines) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 5 && f[1].endsWith(local) && f[3].equals("01")) {
+                    String[] timer = f[5].split(":");
+                    if (timer[0].equals("02")) {
+                        return Long.parseLong(timer[1], 16);
+                    }
+                    last = "no keepalive timer (tr 02) on: " + line;
+                }
             }
-        }
-        throw new AssertionError("no established socket on local port " + port + " in /proc/net/tcp or tcp6");
+            Thread.sleep(20);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError(last);
     }
 }
