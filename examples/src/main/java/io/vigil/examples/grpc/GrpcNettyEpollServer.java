@@ -13,7 +13,7 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.vigil.core.metrics.HealthRecorder;
 import io.vigil.core.policy.KeepAlivePolicy;
 import io.vigil.core.socket.SocketKeepAlive;
-import io.vigil.examples.reactor.PrintingRecorder;
+import io.vigil.examples.metrics.PrintingRecorder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;

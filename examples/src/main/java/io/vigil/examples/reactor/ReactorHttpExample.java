@@ -2,6 +2,7 @@ package io.vigil.examples.reactor;
 
 import io.vigil.core.metrics.HealthRecorder;
 import io.vigil.core.policy.KeepAlivePolicy;
+import io.vigil.examples.metrics.PrintingRecorder;
 import java.time.Duration;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;

@@ -3,6 +3,7 @@ package io.vigil.examples.reactor;
 import io.vigil.core.handler.HeartbeatKeepAlive;
 import io.vigil.core.metrics.HealthRecorder;
 import io.vigil.core.policy.KeepAlivePolicy;
+import io.vigil.examples.metrics.PrintingRecorder;
 import java.time.Duration;
 import reactor.netty.DisposableServer;
 import reactor.netty.NettyPipeline;

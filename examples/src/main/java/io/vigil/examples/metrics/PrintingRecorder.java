@@ -1,4 +1,4 @@
-package io.vigil.examples.reactor;
+package io.vigil.examples.metrics;
 
 import io.vigil.core.event.PeerDead;
 import io.vigil.core.kernel.KernelOptionsReport;
