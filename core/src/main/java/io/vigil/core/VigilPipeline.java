@@ -33,4 +33,12 @@ public interface VigilPipeline {
     String KEEPALIVE = "vigil.keepalive";
     /** The {@link io.vigil.core.probe.ProbeResponderHandler} that answers the peer's probes. */
     String PROBE_RESPONDER = "vigil.probeResponder";
+    /**
+     * Netty's {@code WebSocketServerProtocolHandler} or {@code WebSocketClientProtocolHandler} as installed by
+     * {@link io.vigil.core.websocket.WebSocketKeepAlive}, which puts {@link #KEEPALIVE} just before it once the
+     * handshake has completed.
+     */
+    String WEBSOCKET_PROTOCOL = "vigil.websocketProtocol";
+    /** The handler that waits for the WebSocket handshake to complete, then installs {@link #KEEPALIVE}. */
+    String WEBSOCKET_ARMING = "vigil.websocketArming";
 }

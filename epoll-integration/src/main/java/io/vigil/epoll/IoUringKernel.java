@@ -2,6 +2,7 @@ package io.vigil.epoll;
 
 import io.netty.channel.Channel;
 import io.netty.channel.uring.IoUringChannelOption;
+import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.channel.uring.IoUringTcpInfo;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -35,6 +36,11 @@ final class IoUringKernel extends NativeKernelInspector {
 
     static boolean handles(Channel channel) {
         return channel instanceof IoUringSocketChannel;
+    }
+
+    static boolean handlesType(Class<? extends Channel> channelType) {
+        return IoUringSocketChannel.class.isAssignableFrom(channelType)
+                || IoUringServerSocketChannel.class.isAssignableFrom(channelType);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.vigil.epoll;
 
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.vigil.core.socket.KernelInspector;
 import io.vigil.core.socket.KernelAccessProvider;
@@ -54,6 +55,15 @@ public final class NativeKernelProvider implements KernelAccessProvider {
             return EPOLL_OPTIONS;
         }
         return IO_URING_CLASSES && IoUringKernel.handles(channel) ? IoUringKernel.OPTIONS : null;
+    }
+
+    @Override
+    public @Nullable KernelOptionAccess optionAccessFor(Class<? extends Channel> channelType) {
+        if (EpollSocketChannel.class.isAssignableFrom(channelType)
+                || EpollServerSocketChannel.class.isAssignableFrom(channelType)) {
+            return EPOLL_OPTIONS;
+        }
+        return IO_URING_CLASSES && IoUringKernel.handlesType(channelType) ? IoUringKernel.OPTIONS : null;
     }
 
     @Override

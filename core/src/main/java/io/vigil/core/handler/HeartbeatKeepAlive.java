@@ -7,6 +7,7 @@ import io.vigil.core.policy.KeepAlivePolicy;
 import io.vigil.core.probe.HeartbeatCodec;
 import io.vigil.core.probe.HeartbeatProber;
 import io.vigil.core.probe.HeartbeatResponder;
+import java.util.NoSuchElementException;
 
 /**
  * Installs the heartbeat protocol with keepalive in one call: {@link HeartbeatCodec}, {@link KeepAliveHandler}
@@ -53,5 +54,49 @@ public final class HeartbeatKeepAlive {
                 .addLast(VigilPipeline.KEEPALIVE, keepAlive)
                 .addLast(VigilPipeline.PROBE_RESPONDER, HeartbeatResponder.handler());
         return keepAlive;
+    }
+
+    /**
+     * Installs the heartbeat protocol and keepalive just before the handler named {@code baseName}, for pipelines
+     * that a framework ends with a handler of its own where nothing arrives after it: Reactor Netty's
+     * {@code reactiveBridge} ({@code NettyPipeline.ReactiveBridge}), say.
+     *
+     * <pre>{@code
+     * TcpServer.create().doOnConnection(c ->
+     *         HeartbeatKeepAlive.installBefore(c.channel().pipeline(), NettyPipeline.ReactiveBridge, policy));
+     * }</pre>
+     *
+     * @param pipeline the channel's pipeline
+     * @param baseName the name of the handler the three go in front of, in order
+     * @param policy the keepalive policy
+     * @param recorder receives probes, verdicts and state changes
+     * @return the installed keepalive handler
+     * @throws NoSuchElementException if there is no handler named {@code baseName}, with the names there
+     *         are
+     */
+    public static KeepAliveHandler installBefore(ChannelPipeline pipeline, String baseName, KeepAlivePolicy policy,
+                                                 HealthRecorder recorder) {
+        if (pipeline.context(baseName) == null) {
+            throw new NoSuchElementException("HeartbeatKeepAlive.installBefore: no handler named '"
+                    + baseName + "' in the pipeline " + pipeline.names());
+        }
+        KeepAliveHandler keepAlive = new KeepAliveHandler(policy, HeartbeatProber.INSTANCE, recorder);
+        pipeline.addBefore(baseName, VigilPipeline.HEARTBEAT_CODEC, new HeartbeatCodec())
+                .addBefore(baseName, VigilPipeline.KEEPALIVE, keepAlive)
+                .addBefore(baseName, VigilPipeline.PROBE_RESPONDER, HeartbeatResponder.handler());
+        return keepAlive;
+    }
+
+    /**
+     * Installs the heartbeat protocol and keepalive before a named handler, recording nothing; see
+     * {@link #installBefore(ChannelPipeline, String, KeepAlivePolicy, HealthRecorder)}.
+     *
+     * @param pipeline the channel's pipeline
+     * @param baseName the name of the handler the three go in front of
+     * @param policy the keepalive policy
+     * @return the installed keepalive handler
+     */
+    public static KeepAliveHandler installBefore(ChannelPipeline pipeline, String baseName, KeepAlivePolicy policy) {
+        return installBefore(pipeline, baseName, policy, HealthRecorder.NOOP);
     }
 }

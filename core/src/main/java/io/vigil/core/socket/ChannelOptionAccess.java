@@ -51,6 +51,11 @@ final class ChannelOptionAccess implements KernelOptionAccess {
         return value == null ? OptionOutcome.UNKNOWN : value;
     }
 
+    @Override
+    public @Nullable ChannelOption<Integer> channelOption(KernelOption option) {
+        return constant(option);
+    }
+
     private @Nullable ChannelOption<Integer> constant(KernelOption option) {
         switch (option) {
             case TCP_KEEPIDLE:

@@ -2,6 +2,7 @@ package io.vigil.core.socket;
 
 import io.netty.channel.Channel;
 import io.netty.channel.socket.nio.NioChannelOption;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
@@ -76,6 +77,30 @@ public final class KernelAccess {
             return Nio.ACCESS;
         }
         return KernelOptionAccess.of(Transport.nameOf(channel), null, null, null, null);
+    }
+
+    /**
+     * Returns the access to the kernel options of a transport's sockets by channel class: the first provider's
+     * that knows it; otherwise NIO's for {@link NioSocketChannel} and {@link NioServerSocketChannel}.
+     *
+     * @param channelType a socket channel class or the server channel class that accepts them
+     * @return never null
+     * @throws IllegalArgumentException for a transport no provider knows, naming the ones that are known
+     */
+    public static KernelOptionAccess options(Class<? extends Channel> channelType) {
+        for (KernelAccessProvider p : PROVIDERS) {
+            KernelOptionAccess access = p.optionAccessFor(channelType);
+            if (access != null) {
+                return access;
+            }
+        }
+        if (NioSocketChannel.class.isAssignableFrom(channelType)
+                || NioServerSocketChannel.class.isAssignableFrom(channelType)) {
+            return Nio.ACCESS;
+        }
+        throw new IllegalArgumentException("channelType = " + channelType.getName() + " has no kernel keepalive"
+                + " options Vigil can name: expected NioSocketChannel or NioServerSocketChannel, or with vigil-epoll"
+                + " on the class path " + PROVIDERS + " (Epoll*SocketChannel, IoUring*SocketChannel)");
     }
 
     /** NIO's keepalive options, created once: {@link NioChannelOption#of} makes a new constant per call. */

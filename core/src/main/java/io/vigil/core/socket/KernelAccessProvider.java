@@ -31,4 +31,16 @@ public interface KernelAccessProvider {
     default @Nullable KernelOptionAccess optionAccessFor(Channel channel) {
         return null;
     }
+
+    /**
+     * Returns the access to the kernel options of a transport's sockets, by channel class (a socket channel or the
+     * server channel that accepts them), for code that must name options before any channel exists.
+     *
+     * @param channelType e.g. {@code EpollServerSocketChannel.class}
+     * @return the access, or null (the default) if this provider does not know the transport
+     * @since 0.1
+     */
+    default @Nullable KernelOptionAccess optionAccessFor(Class<? extends Channel> channelType) {
+        return null;
+    }
 }

@@ -63,4 +63,16 @@ public interface KernelOptionAccess {
      * @throws RuntimeException (typically {@link io.netty.channel.ChannelException}) if the read failed
      */
     long get(Channel channel, KernelOption option);
+
+    /**
+     * Returns the transport's {@link ChannelOption} constant for one of the four {@code TCP_*} options, as
+     * {@link SocketKeepAlive#channelOptions(Class)} hands them to a framework's {@code childOption}.
+     *
+     * @param option the option; {@code SO_KEEPALIVE} is always {@link ChannelOption#SO_KEEPALIVE}
+     * @return the constant, or null if this transport cannot carry the option (the default)
+     * @since 0.1
+     */
+    default @Nullable ChannelOption<Integer> channelOption(KernelOption option) {
+        return null;
+    }
 }

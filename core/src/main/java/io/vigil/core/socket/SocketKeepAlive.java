@@ -8,12 +8,18 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.vigil.core.metrics.GuardedHealthRecorder;
 import io.vigil.core.metrics.HealthRecorder;
 import io.vigil.core.policy.KeepAlivePolicy;
 import io.vigil.core.policy.KernelKeepAlive;
 import io.vigil.core.policy.KernelRounding;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -137,7 +143,80 @@ public final class SocketKeepAlive {
      * @return a handler for one channel
      */
     public ChannelHandler newHandler() {
-        return new SocketKeepAliveHandler(this);
+        return new SocketKeepAliveHandler(this, true);
+    }
+
+    /**
+     * Returns the options as {@link ChannelOption}s of one transport, for frameworks that take options rather than a
+     * bootstrap: grpc-java's {@code NettyServerBuilder.withChildOption}, Reactor Netty's {@code childOption} and
+     * {@code option}. {@code SO_KEEPALIVE} comes last, as when Vigil sets them; an option the transport cannot carry
+     * is left out (NIO on JDK 17 has no {@code TCP_USER_TIMEOUT}), and {@link #newReportHandler()} reports it.
+     *
+     * <pre>{@code
+     * SocketKeepAlive kernel = SocketKeepAlive.of(policy);        // validated here, before any socket exists
+     * NettyServerBuilder builder = NettyServerBuilder.forPort(port).channelType(EpollServerSocketChannel.class);
+     * kernel.channelOptions(EpollServerSocketChannel.class).forEach(builder::withChildOption);
+     * }</pre>
+     *
+     * <p>The keys are typed {@code ChannelOption<Object>} so that the map feeds the frameworks' generic
+     * {@code <T> option(ChannelOption<T>, T)} methods directly; each value has its option's real type
+     * ({@code Boolean} for {@code SO_KEEPALIVE}, {@code Integer} for the others, in seconds, seconds, probes and ms).
+     * The constants are the transport's own: Netty ignores another transport's constants with only a log line, so
+     * pass the class of the transport the framework really uses.
+     *
+     * @param channelType the transport's socket or server socket channel class, e.g.
+     *        {@code EpollServerSocketChannel.class}, {@code IoUringServerSocketChannel.class},
+     *        {@code NioServerSocketChannel.class} (epoll and io_uring need vigil-epoll)
+     * @return an unmodifiable map in the order to set the options
+     * @throws IllegalArgumentException for a transport Vigil knows no options of
+     */
+    @SuppressWarnings("unchecked")
+    public Map<ChannelOption<Object>, Object> channelOptions(Class<? extends Channel> channelType) {
+        KernelOptionAccess access = KernelAccess.options(Objects.requireNonNull(channelType, "channelType"));
+        Map<ChannelOption<Object>, Object> options = new LinkedHashMap<>();
+        for (KernelOption option : SocketKeepAliveHandler.SET_ORDER) {
+            if (option == KernelOption.SO_KEEPALIVE) {
+                options.put((ChannelOption<Object>) (ChannelOption<?>) ChannelOption.SO_KEEPALIVE, Boolean.TRUE);
+                continue;
+            }
+            ChannelOption<Integer> constant = access.channelOption(option);
+            if (constant != null) {
+                options.put((ChannelOption<Object>) (ChannelOption<?>) constant, requested(option));
+            }
+        }
+        return Collections.unmodifiableMap(options);
+    }
+
+    /**
+     * Returns a new handler that only reads the options back and reports them (a
+     * {@link io.vigil.core.event.KernelOptionsApplied} event, a debug line, {@link HealthRecorder#kernelOptions}, and
+     * in strict mode a failed channel), for sockets whose options a framework set from {@link #channelOptions}. Add
+     * it first in the channel's pipeline, under {@value io.vigil.core.VigilPipeline#SOCKET_KEEPALIVE}, before or
+     * after the channel is active (Reactor Netty: {@code doOnChannelInit}); it removes itself after reporting.
+     *
+     * @return a handler for one channel
+     */
+    public ChannelHandler newReportHandler() {
+        return new SocketKeepAliveHandler(this, false);
+    }
+
+    /**
+     * Returns a handler for a <em>server</em> channel's pipeline that puts a {@link #newReportHandler()} first in
+     * every child it accepts, before the child's own initializer runs: for frameworks that let you make the server
+     * channel but not add to its children's pipelines (grpc-java's {@code NettyServerBuilder.channelFactory}).
+     *
+     * <pre>{@code
+     * builder.channelFactory(() -> {
+     *     EpollServerSocketChannel server = new EpollServerSocketChannel();
+     *     server.pipeline().addLast(kernel.childReporter());
+     *     return server;
+     * });
+     * }</pre>
+     *
+     * @return a sharable handler
+     */
+    public ChannelHandler childReporter() {
+        return new ChildReporter(this);
     }
 
     /**
@@ -269,6 +348,24 @@ public final class SocketKeepAlive {
          */
         public SocketKeepAlive build() {
             return new SocketKeepAlive(this);
+        }
+    }
+
+    /** Puts a report-only {@link SocketKeepAliveHandler} first in each child a server channel accepts. */
+    @ChannelHandler.Sharable
+    static final class ChildReporter extends ChannelInboundHandlerAdapter {
+        private final SocketKeepAlive settings;
+
+        ChildReporter(SocketKeepAlive settings) {
+            this.settings = settings;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Channel) {
+                ((Channel) msg).pipeline().addFirst(VigilPipeline.SOCKET_KEEPALIVE, settings.newReportHandler());
+            }
+            ctx.fireChannelRead(msg);
         }
     }
 

@@ -15,8 +15,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Sets a {@link SocketKeepAlive}'s options on its channel when the channel registers (before a client connects),
- * reads them back when it is active, publishes the {@link KernelOptionsReport}, fails the channel in strict mode if
+ * Sets a {@link SocketKeepAlive}'s options on its channel when the channel registers (before a client connects), or
+ * in report-only mode leaves that to the framework's {@code childOption}; reads them back when it is active, publishes the {@link KernelOptionsReport}, fails the channel in strict mode if
  * an option did not apply, and removes itself.
  *
  * <p><b>Thread safety:</b> one instance per channel, confined to its event loop.
@@ -26,20 +26,23 @@ final class SocketKeepAliveHandler extends ChannelInboundHandlerAdapter {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(SocketKeepAliveHandler.class);
 
     /** The order options are set in: {@code SO_KEEPALIVE} last, so the timer is armed with the new idle time. */
-    private static final KernelOption[] SET_ORDER = {
+    static final KernelOption[] SET_ORDER = {
         KernelOption.TCP_KEEPIDLE, KernelOption.TCP_KEEPINTVL, KernelOption.TCP_KEEPCNT,
         KernelOption.TCP_USER_TIMEOUT, KernelOption.SO_KEEPALIVE,
     };
     private static final KernelOption[] REPORT_ORDER = KernelOption.values();
 
     private final SocketKeepAlive settings;
+    /** False for a handler that only reads back what the framework set through {@code childOption}. */
+    private final boolean setOptions;
     private @Nullable KernelOptionAccess access;
     private int unsupported;
     private @Nullable RuntimeException refusal;
     private boolean reported;
 
-    SocketKeepAliveHandler(SocketKeepAlive settings) {
+    SocketKeepAliveHandler(SocketKeepAlive settings, boolean setOptions) {
         this.settings = settings;
+        this.setOptions = setOptions;
     }
 
     @Override
@@ -78,6 +81,14 @@ final class SocketKeepAliveHandler extends ChannelInboundHandlerAdapter {
         }
         KernelOptionAccess a = KernelAccess.options(ch);
         access = a;
+        if (!setOptions) {
+            for (KernelOption option : SET_ORDER) {
+                if (option != KernelOption.SO_KEEPALIVE && a.channelOption(option) == null) {
+                    unsupported |= 1 << option.ordinal();
+                }
+            }
+            return;
+        }
         for (KernelOption option : SET_ORDER) {
             try {
                 if (!a.set(ch, option, settings.requested(option))) {
