@@ -20,6 +20,7 @@ import io.vigil.core.event.PeerIdle;
 import io.vigil.core.event.ProbeFailed;
 import io.vigil.core.event.ProbeSent;
 import io.vigil.core.event.ProbeSetupException;
+import io.vigil.core.event.ShadowVerdict;
 import io.vigil.core.internal.timer.HealthTimer;
 import io.vigil.core.internal.timer.TimerWheels;
 import io.vigil.core.kernel.KernelSample;
@@ -106,6 +107,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
     private volatile KeepAlivePolicy policy;
     private boolean peerProbesProveLife;
     private boolean exceptionOnVerdict;
+    private boolean shadow;
 
     private @Nullable ChannelHandlerContext ctx;
     private @Nullable HealthTimer timer;
@@ -225,6 +227,31 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
      */
     public boolean exceptionOnVerdict() {
         return exceptionOnVerdict;
+    }
+
+    /**
+     * Turns shadow mode on or off. In shadow mode the handler probes and judges as usual, records every verdict
+     * ({@link HealthRecorder#shadowVerdict}) and fires a {@link ShadowVerdict} instead of {@link PeerDead}, but closes
+     * nothing: the connection is watched afresh from the verdict's moment. The way to roll out aggressive settings
+     * safely: count their verdicts on live traffic first. The kernel's own verdicts ({@code KERNEL_*}) cannot be
+     * shadowed: the socket is already dead. On the event loop (or before the handler is added).
+     *
+     * @param on true for shadow mode
+     * @return this handler
+     */
+    public KeepAliveHandler shadow(boolean on) {
+        assertInEventLoop();
+        shadow = on;
+        return this;
+    }
+
+    /**
+     * Tells whether shadow mode is on.
+     *
+     * @return true if verdicts are reported but not enforced
+     */
+    public boolean isShadow() {
+        return shadow;
     }
 
     /**
@@ -612,6 +639,17 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
         Evidence evidence = new Evidence(now - e.lastRx(), e.probesOut(), pending,
                 pending == 0 ? 0 : now - e.lastWriteProgress(), sample);
         PeerDead verdict = new PeerDead(reason, evidence);
+        HealthTimer t = timer;
+        if (shadow && !reason.isKernel() && t != null) {
+            // Shadow mode: report what would have happened, enforce nothing, and watch afresh from now.
+            recorder.shadowVerdict(subject, verdict);
+            c.fireUserEventTriggered(new ShadowVerdict(verdict));
+            latestRx = now;
+            quietSinceTick = true;
+            e.activate(policy, now);
+            t.schedule(e);
+            return;
+        }
         ch.attr(PeerDead.VERDICT).set(verdict);
         recorder.peerDead(subject, verdict);
         c.fireUserEventTriggered(verdict);

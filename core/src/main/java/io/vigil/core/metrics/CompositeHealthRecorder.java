@@ -120,6 +120,13 @@ public final class CompositeHealthRecorder implements HealthRecorder {
     }
 
     @Override
+    public void shadowVerdict(HealthSubject subject, PeerDead wouldBe) {
+        for (HealthRecorder r : recorders) {
+            r.shadowVerdict(subject, wouldBe);
+        }
+    }
+
+    @Override
     public void stateChanged(HealthSubject subject, HealthState from, HealthState to) {
         for (HealthRecorder r : recorders) {
             r.stateChanged(subject, from, to);

@@ -108,6 +108,15 @@ public final class GuardedHealthRecorder implements HealthRecorder {
     }
 
     @Override
+    public void shadowVerdict(HealthSubject subject, PeerDead wouldBe) {
+        try {
+            recorder.shadowVerdict(subject, wouldBe);
+        } catch (Throwable failure) {
+            failed("shadowVerdict", failure);
+        }
+    }
+
+    @Override
     public void stateChanged(HealthSubject subject, HealthState from, HealthState to) {
         try {
             recorder.stateChanged(subject, from, to);

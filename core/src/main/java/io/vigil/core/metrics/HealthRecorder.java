@@ -76,6 +76,15 @@ public interface HealthRecorder {
     }
 
     /**
+     * In shadow mode, the peer would have been declared dead; nothing was closed.
+     *
+     * @param subject the channel's tags
+     * @param wouldBe the verdict that was not enforced
+     */
+    default void shadowVerdict(HealthSubject subject, PeerDead wouldBe) {
+    }
+
+    /**
      * A connection moved between states. A new connection goes from {@link HealthState#CLOSED} to
      * {@link HealthState#ACTIVE}; a closed one ends in {@link HealthState#CLOSED}.
      *

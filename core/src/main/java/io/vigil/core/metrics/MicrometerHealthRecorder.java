@@ -200,6 +200,14 @@ public final class MicrometerHealthRecorder implements HealthRecorder, MeterBind
     }
 
     @Override
+    public void shadowVerdict(HealthSubject subject, PeerDead wouldBe) {
+        int reason = wouldBe.reason().ordinal();
+        for (RegistryMeters r : bound) {
+            r.meters(subject).shadowVerdicts(reason).increment();
+        }
+    }
+
+    @Override
     public void stateChanged(HealthSubject subject, HealthState from, HealthState to) {
         counts(subject).move(from, to);
         for (RegistryMeters r : bound) {
@@ -288,6 +296,7 @@ public final class MicrometerHealthRecorder implements HealthRecorder, MeterBind
         final Counter probesUnanswered;
         final Timer rtt;
         private final AtomicReferenceArray<Counter> verdicts = new AtomicReferenceArray<>(REASONS.length);
+        private final AtomicReferenceArray<Counter> shadowVerdicts = new AtomicReferenceArray<>(REASONS.length);
         private final AtomicReferenceArray<Timer> detection = new AtomicReferenceArray<>(REASONS.length);
         private final AtomicReferenceArray<Counter> kernelOptions =
                 new AtomicReferenceArray<>(OPTIONS.length * STATUSES.length);
@@ -340,6 +349,16 @@ public final class MicrometerHealthRecorder implements HealthRecorder, MeterBind
             if (c == null) {
                 c = counter(VigilMeters.VERDICTS, tags.and(KeyNames.REASON.asString(), lower(REASONS[reason])));
                 verdicts.set(reason, c);
+            }
+            return c;
+        }
+
+        Counter shadowVerdicts(int reason) {
+            Counter c = shadowVerdicts.get(reason);
+            if (c == null) {
+                c = counter(VigilMeters.SHADOW_VERDICTS,
+                        tags.and(KeyNames.REASON.asString(), lower(REASONS[reason])));
+                shadowVerdicts.set(reason, c);
             }
             return c;
         }

@@ -23,6 +23,7 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code vigil_keepalive_probes_sent_total}, {@code vigil_keepalive_probes_failed_total},
  *       {@code vigil_keepalive_peer_alive_total},
  *       {@code vigil_keepalive_probes_unanswered_total}, {@code vigil_keepalive_verdicts_total{reason}},
+ *       {@code vigil_keepalive_shadow_verdicts_total{reason}},
  *       {@code vigil_kernel_options_total{option,outcome}}: counters;</li>
  *   <li>{@code vigil_keepalive_rtt_seconds_bucket{le}} with {@code _count}, {@code _sum} and {@code _max}: a
  *       histogram;</li>
@@ -77,6 +78,13 @@ public enum VigilMeters implements MeterDocumentation {
      */
     VERDICTS("vigil.keepalive.verdicts", Meter.Type.COUNTER, null,
             "Dead-peer verdicts", KeyNames.REASON),
+
+    /**
+     * In shadow mode, the verdicts that would have been made, by {@link KeyNames#REASON reason}; nothing was closed.
+     * A counter.
+     */
+    SHADOW_VERDICTS("vigil.keepalive.shadow.verdicts", Meter.Type.COUNTER, null,
+            "Dead-peer verdicts made in shadow mode, not enforced", KeyNames.REASON),
 
     /**
      * Detection latency: from the last proof of life (the last inbound message, or the connection's start) to the
