@@ -29,7 +29,9 @@ class DemoOptionsTest {
         assertThat(parts.policy().probes()).isEqualTo(4);
         assertThat(parts.policy().userTimeout()).isEqualTo(Duration.ofSeconds(9));
         DemoOptions budget = DemoOptions.parse("--budget", "12s");
-        assertThat(budget.policy().silentPeerVerdict()).isEqualTo(Duration.ofSeconds(12));
+        // The planner keeps the kernel's real (late) verdict within the budget: the nominal one lands earlier.
+        assertThat(budget.policy().silentPeerVerdict()).isLessThanOrEqualTo(Duration.ofSeconds(12))
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(10));
     }
 
     @Test
@@ -40,7 +42,7 @@ class DemoOptionsTest {
 
     @Test
     void rejectsWhatTheKernelCannotCarryAndMixedPolicies() {
-        assertThatThrownBy(() -> DemoOptions.parse("--budget", "5s")).hasMessageContaining("whole seconds");
+        assertThatThrownBy(() -> DemoOptions.parse("--budget", "3s")).hasMessageContaining("whole seconds");
         assertThatThrownBy(() -> DemoOptions.parse("--idle", "1500ms")).hasMessageContaining("whole seconds");
         assertThatThrownBy(() -> DemoOptions.parse("--budget", "12s", "--probes", "2"))
                 .hasMessageContaining("either --budget");
