@@ -379,6 +379,49 @@ public abstract class AbstractKeepAliveLoopbackTest {
         client.close().sync();
     }
 
+    @Test
+    void ourLoopBlockedForThreeBudgetsDeclaresNoLivePeerDeadAndStillCatchesASilentOne() throws Exception {
+        KeepAlivePolicy policy = KeepAlivePolicy.builder()
+                .idle(Duration.ofMillis(400)).interval(Duration.ofMillis(200)).probes(3).build();
+        long budget = policy.silentPeerVerdict().toNanos();
+        Connection c = connectWatched(policy);
+        Channel client = c.client();
+        Channel peer = c.peer();
+        ScheduledFuture<?> talk = peer.eventLoop().scheduleAtFixedRate(
+                () -> peer.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {42})), 0, 50, MILLISECONDS);
+        // Our loop is blocked for 3 budgets (a stuck task, a GC pause); the peer keeps talking meanwhile.
+        long blockedUntil = block(client.eventLoop(), 3 * budget);
+        long calm = blockedUntil + 2 * budget;
+        await("two budgets after the stall", 10_000, () -> System.nanoTime() > calm);
+        assertThat(c.events().events(PeerDead.class)).as("no verdict on a live peer after our stall").isEmpty();
+        // Now the peer goes silent and our loop is blocked again: the verdict comes, one interval after the stall.
+        talk.cancel(false);
+        onLoop(peer.eventLoop(), () -> peer.pipeline().remove(VigilPipeline.PROBE_RESPONDER));
+        long stallEnd = block(client.eventLoop(), 3 * budget);
+        await("the verdict", 10_000, () -> !c.events().events(PeerDead.class).isEmpty());
+        long verdictAt = c.events().events().stream().filter(t -> t.what() instanceof PeerDead).findFirst()
+                .orElseThrow().nanos();
+        System.out.printf("%s: silent peer declared dead %.0f ms after our 3-budget stall ended (budget %d ms)%n",
+                getClass().getSimpleName(), (verdictAt - stallEnd) / 1e6, budget / MS);
+        assertThat(verdictAt - stallEnd).as("within the budget plus one interval after the stall")
+                .isLessThanOrEqualTo(budget + policy.intervalNanos() + 250 * MS);
+        assertThat(verdictAt - c.last().nanos.get()).as("never early").isGreaterThanOrEqualTo(budget);
+    }
+
+    /** Blocks an event loop for a while (fault injection, bounded); returns when the block ends, in nanoTime. */
+    private static long block(EventLoop loop, long nanos) throws Exception {
+        long[] end = new long[1];
+        loop.submit(() -> {
+            long until = System.nanoTime() + nanos;
+            while (System.nanoTime() < until) {
+                Thread.sleep(1);
+            }
+            end[0] = System.nanoTime();
+            return null;
+        }).get(nanos / MS + 5_000, MILLISECONDS);
+        return end[0];
+    }
+
     private static boolean armed(Channel ch, KeepAliveHandler handler) {
         try {
             return onLoop(ch.eventLoop(), () -> HandlerAccess.isTimerArmed(handler));
