@@ -231,6 +231,11 @@ class SoakTest {
                                     public void channelRead(ChannelHandlerContext ctx, Object msg) {
                                         ReferenceCountUtil.release(msg);
                                     }
+
+                                    @Override
+                                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                        ctx.close(); // the server's RST after its verdict on a silenced peer
+                                    }
                                 });
                     }
                 });
