@@ -6,10 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.socket.DuplexChannel;
-import io.netty.handler.codec.EncoderException;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.FastThreadLocal;
 import io.vigil.core.event.DeadPeerException;
 import io.vigil.core.event.DeathReason;
 import io.vigil.core.event.Evidence;
@@ -89,14 +86,6 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
 
     private static final HealthSubject UNBOUND = new HealthSubject("unbound", HealthSubject.CLIENT, "unbound");
 
-    /** One snapshot per event loop thread: a tick runs to completion, so it is never used twice at once. */
-    private static final FastThreadLocal<ChannelSnapshot> SNAPSHOT = new FastThreadLocal<>() {
-        @Override
-        protected ChannelSnapshot initialValue() {
-            return new ChannelSnapshot();
-        }
-    };
-
     private static final byte NEW = 0;
     private static final byte ACTIVE = 1;
     private static final byte DESTROYED = 2;
@@ -126,7 +115,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
     private boolean quietSinceTick;
     private HealthSubject subject = UNBOUND;
     private @Nullable KernelEvidence kernel;
-    private @Nullable OutstandingProbes outstanding;
+    private @Nullable ProbeDispatch probes;
     private byte lifecycle = NEW;
 
     /**
@@ -451,7 +440,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
         timer = t;
         subject = Transport.subjectOf(ch, prober.protocol(), recorder.tagsRemoteAddress());
         long now = t.preciseNow();
-        kernel = new KernelEvidence(ch, recorder != HealthRecorder.NOOP);
+        kernel = new KernelEvidence(ch, recorder, subject);
         Entry e = new Entry(this);
         entry = e;
         latestRx = now;
@@ -477,11 +466,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
         }
     }
 
-    /**
-     * Rows 6 to 11: the timer fired. The machine gets a snapshot: the latest stamp (raised if our loop stalled after
-     * taking it), the outbound buffer, and where the transport shows it, what the kernel saw: data received that we
-     * have not read, data in flight, data sent. The kernel is asked only when the machine may probe or judge.
-     */
+    /** Rows 6 to 11: the timer fired; the machine judges what {@link TickObserver} saw. */
     private void onTick(Entry e, long now) {
         ChannelHandlerContext c = ctx;
         HealthTimer t = timer;
@@ -494,36 +479,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
             return;
         }
         KeepAlivePolicy p = policy;
-        long inbound = t.upperBound(latestRx);
-        ChannelSnapshot seen = SNAPSHOT.get().reset(inbound);
-        long pending = OutboundSnapshot.flushedBytes(ch);
-        seen.outbound(pending, pending == 0 ? 0 : OutboundSnapshot.progressFingerprint(ch));
-        if (k.canSee() && (pending != 0 || k.recording() || now - inbound >= p.idleNanos())) {
-            long sampledAt = t.preciseNow();
-            KernelSample sample = k.sampleAtTick(ch);
-            if (sample != null) {
-                if (k.recording()) {
-                    recorder.kernelSample(subject, sample);
-                }
-                // Our own probes are data in flight too (one small segment each): only more than they can account
-                // for is the application's data, which keeps the connection busy as in the kernel's rule.
-                seen.kernelSend(sample.unacked() > e.probesOut(), sample.retransmits() != 0,
-                        KernelEvidence.sentAt(sample, sampledAt));
-                if (peerProbesProveLife) {
-                    seen.inbound(KernelEvidence.receivedAt(sample, sampledAt));
-                }
-            }
-        } else if (!k.canSee()) {
-            seen.readsPaused(!ch.config().isAutoRead());
-        }
-        boolean inputShutdown = ch instanceof DuplexChannel && ((DuplexChannel) ch).isInputShutdown();
-        boolean outputShutdown = ch instanceof DuplexChannel && ((DuplexChannel) ch).isOutputShutdown();
-        seen.channel(ch.isWritable(), inputShutdown, outputShutdown);
-        // Our own loop fell behind by more than a quarter of the interval (at least the stamp margin): late for this
-        // tick, or stalled since the last probe went out. Replies may then wait unread; the machine probes once more.
-        long tolerance = Math.max(t.stampMarginNanos(), p.intervalNanos() / 4);
-        seen.lagged(now - e.deadline() > tolerance
-                || t.longestStallEndingAfter(now - p.intervalNanos()) > tolerance);
+        ChannelSnapshot seen = TickObserver.observe(ch, t, k, p, latestRx, e, peerProbesProveLife, now);
         TickAction action = e.onTick(p, now, seen);
         quietSinceTick = true;
         switch (action) {
@@ -552,21 +508,15 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
         }
         c.fireUserEventTriggered(ProbeSent.of(n));
         recorder.probeSent(subject, n);
-        OutstandingProbes ids = outstanding;
-        if (ids == null) {
-            ids = new OutstandingProbes();
-            outstanding = ids;
+        ProbeDispatch d = probes;
+        if (d == null) {
+            d = new ProbeDispatch(prober);
+            probes = d;
         }
-        if (n == 1) {
-            ids.clear();
-        }
-        long id = t.preciseNow();
-        ids.add(id);
-        ChannelFuture write = prober.sendProbe(c, id);
-        if (write.isDone()) {
-            probeWritten(e, write);
-        } else {
-            write.addListener(e);
+        try {
+            d.send(c, t, n, e);
+        } catch (Exception unexpected) {
+            c.fireExceptionCaught(unexpected); // a Prober that broke its contract and threw
         }
     }
 
@@ -581,22 +531,14 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
         e.onProbeFailed();
         c.fireUserEventTriggered(new ProbeFailed(n, cause));
         recorder.probeFailed(subject, n);
-        if (isUnencodable(cause) && e.suspend()) {
+        ProbeSetupException setup = ProbeDispatch.setupFailure(cause, c.channel());
+        if (setup != null && e.suspend()) {
             HealthTimer t = timer;
             if (t != null) {
                 t.cancel(e);
             }
-            c.fireExceptionCaught(new ProbeSetupException("KeepAliveHandler could not write its probe: " + cause
-                    + ". The likely cause: the handler sits before (closer to the socket than) the codec that encodes"
-                    + " its probes, or that codec is missing; see VigilPipeline for the order. Probing is stopped on "
-                    + c.channel() + " and no verdict will be made on its peer.", cause));
+            c.fireExceptionCaught(setup);
         }
-    }
-
-    /** Whether a write failed because nothing in the pipeline could turn the probe into bytes. */
-    private static boolean isUnencodable(Throwable cause) {
-        return cause instanceof UnsupportedOperationException || cause instanceof ClassCastException
-                || cause instanceof EncoderException;
     }
 
     /**
@@ -606,11 +548,10 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
      * @return true if the reply was ours; false if it passes on
      */
     private boolean onReply(Entry e, HealthTimer t, long id) {
-        OutstandingProbes ids = outstanding;
-        if (id == Prober.NO_ID || ids == null || e.probesOut() == 0 || !ids.contains(id)) {
+        ProbeDispatch d = probes;
+        if (d == null || e.probesOut() == 0 || !d.answers(id)) {
             return false;
         }
-        ids.clear();
         long rtt = t.preciseNow() - id;
         long stamp = t.stamp();
         latestRx = stamp;

@@ -5,6 +5,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelPromise;
 import io.vigil.core.event.DeathReason;
 import io.vigil.core.kernel.KernelSample;
+import io.vigil.core.metrics.HealthRecorder;
+import io.vigil.core.metrics.HealthSubject;
 import io.vigil.core.socket.KernelAccess;
 import io.vigil.core.socket.KernelInspector;
 import org.jspecify.annotations.Nullable;
@@ -26,6 +28,8 @@ final class KernelEvidence {
     static final long RECEIPT_MARGIN_NANOS = 11_000_000L;
 
     private final KernelInspector inspector;
+    private final HealthRecorder recorder;
+    private final HealthSubject subject;
     private final boolean recording;
     private @Nullable KernelSample lastSample;
 
@@ -33,11 +37,14 @@ final class KernelEvidence {
      * Finds the channel's inspector.
      *
      * @param ch the channel
-     * @param recording whether a recorder wants the samples
+     * @param recorder receives every tick's sample, unless {@link HealthRecorder#NOOP}
+     * @param subject the channel's tags
      */
-    KernelEvidence(Channel ch, boolean recording) {
+    KernelEvidence(Channel ch, HealthRecorder recorder, HealthSubject subject) {
         inspector = KernelAccess.inspector(ch);
-        this.recording = recording && inspector != KernelInspector.NONE;
+        this.recorder = recorder;
+        this.subject = subject;
+        this.recording = recorder != HealthRecorder.NOOP && inspector != KernelInspector.NONE;
     }
 
     /**
@@ -59,7 +66,7 @@ final class KernelEvidence {
     }
 
     /**
-     * At a tick: one {@code getsockopt(TCP_INFO)}. Never per message.
+     * At a tick: one {@code getsockopt(TCP_INFO)}, handed to the recorder if it wants it. Never per message.
      *
      * @param ch the channel
      * @return the sample, or null where the transport has none or the socket is gone
@@ -71,6 +78,9 @@ final class KernelEvidence {
         KernelSample sample = inspector.sample(ch);
         if (sample != null) {
             lastSample = sample;
+            if (recording) {
+                recorder.kernelSample(subject, sample);
+            }
         }
         return sample;
     }

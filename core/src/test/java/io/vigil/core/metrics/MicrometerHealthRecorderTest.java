@@ -140,6 +140,8 @@ class MicrometerHealthRecorderTest {
             scenario.runAll();
         }
         recordKernelEvidence();
+        recorder.shadowVerdict(EPOLL, new PeerDead(DeathReason.PROBES_UNANSWERED, new Evidence(5_000_000_000L, 3, 0, 0,
+                null)));
         Set<VigilMeters> seen = new HashSet<>();
         for (Meter meter : registry.getMeters()) {
             Meter.Id id = meter.getId();

@@ -1,0 +1,78 @@
+package io.vigil.core.handler;
+
+import io.netty.channel.Channel;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.vigil.core.internal.timer.HealthTimer;
+import io.vigil.core.kernel.KernelSample;
+import io.vigil.core.machine.ChannelSnapshot;
+import io.vigil.core.machine.HealthStateMachine;
+import io.vigil.core.policy.KeepAlivePolicy;
+
+/**
+ * What the machine judges a tick by: fills a {@link ChannelSnapshot} from the channel. The latest inbound stamp,
+ * raised if our loop stalled after taking it; the outbound buffer; where the transport shows it, what the kernel
+ * saw (data received that the application has not read, data in flight, data sent), asked only when the machine may
+ * probe or judge; writability and half-closure; and whether our own loop lagged.
+ *
+ * <p><b>Thread safety:</b> on the channel's event loop; one snapshot per loop thread, reused by every tick.
+ */
+final class TickObserver {
+
+    /** A tick runs to completion, so one snapshot per event loop thread is never used twice at once. */
+    private static final FastThreadLocal<ChannelSnapshot> SNAPSHOT = new FastThreadLocal<>() {
+        @Override
+        protected ChannelSnapshot initialValue() {
+            return new ChannelSnapshot();
+        }
+    };
+
+    private TickObserver() {
+    }
+
+    /**
+     * Observes the channel at a tick.
+     *
+     * @param ch the channel
+     * @param t its loop's timer
+     * @param k its kernel view
+     * @param p the policy in force
+     * @param latestRx the read path's latest stamp
+     * @param seenBy the machine: its deadline (to tell a late tick) and its probes out
+     * @param kernelReceiptsCount whether data the kernel received counts as proof of life (the policy's rule)
+     * @param now the tick's time, nanoseconds
+     * @return the snapshot, valid until the next tick on this loop
+     */
+    static ChannelSnapshot observe(Channel ch, HealthTimer t, KernelEvidence k, KeepAlivePolicy p, long latestRx,
+                                   HealthStateMachine seenBy, boolean kernelReceiptsCount,
+                                   long now) {
+        long inbound = t.upperBound(latestRx);
+        ChannelSnapshot seen = SNAPSHOT.get().reset(inbound);
+        long pending = OutboundSnapshot.flushedBytes(ch);
+        seen.outbound(pending, pending == 0 ? 0 : OutboundSnapshot.progressFingerprint(ch));
+        if (k.canSee() && (pending != 0 || k.recording() || now - inbound >= p.idleNanos())) {
+            long sampledAt = t.preciseNow();
+            KernelSample sample = k.sampleAtTick(ch);
+            if (sample != null) {
+                // Our own probes are data in flight too (one small segment each): only more than they can account
+                // for is the application's data, which keeps the connection busy as in the kernel's rule.
+                seen.kernelSend(sample.unacked() > seenBy.probesOut(), sample.retransmits() != 0,
+                        KernelEvidence.sentAt(sample, sampledAt));
+                if (kernelReceiptsCount) {
+                    seen.inbound(KernelEvidence.receivedAt(sample, sampledAt));
+                }
+            }
+        } else if (!k.canSee()) {
+            seen.readsPaused(!ch.config().isAutoRead());
+        }
+        boolean inputShutdown = ch instanceof DuplexChannel && ((DuplexChannel) ch).isInputShutdown();
+        boolean outputShutdown = ch instanceof DuplexChannel && ((DuplexChannel) ch).isOutputShutdown();
+        seen.channel(ch.isWritable(), inputShutdown, outputShutdown);
+        // Our own loop fell behind by more than a quarter of the interval (at least the stamp margin): late for this
+        // tick, or stalled since the last probe went out. Replies may then wait unread; the machine probes once more.
+        long tolerance = Math.max(t.stampMarginNanos(), p.intervalNanos() / 4);
+        seen.lagged(now - seenBy.deadline() > tolerance
+                || t.longestStallEndingAfter(now - p.intervalNanos()) > tolerance);
+        return seen;
+    }
+}
