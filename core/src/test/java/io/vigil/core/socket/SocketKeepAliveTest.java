@@ -86,7 +86,9 @@ class SocketKeepAliveTest {
             assertThat(subjects).extracting(HealthSubject::side)
                     .containsExactlyInAnyOrder(HealthSubject.CLIENT, HealthSubject.SERVER);
             assertThat(subjects).extracting(HealthSubject::protocol).containsOnly(SocketKeepAlive.PROTOCOL);
-            assertThat(ch.pipeline().get(VigilPipeline.SOCKET_KEEPALIVE)).as("removed itself").isNull();
+            // It removes itself in the loop task that reports, so ask on the loop.
+            assertThat(ch.eventLoop().submit(() -> ch.pipeline().get(VigilPipeline.SOCKET_KEEPALIVE))
+                    .get(5, TimeUnit.SECONDS)).as("removed itself").isNull();
             assertThat(ch.isActive()).as("reporting mode keeps the channel").isTrue();
         } finally {
             ch.close().syncUninterruptibly();
