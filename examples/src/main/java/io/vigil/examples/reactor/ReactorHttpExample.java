@@ -1,6 +1,7 @@
 package io.vigil.examples.reactor;
 
 import io.vigil.core.metrics.HealthRecorder;
+import io.vigil.core.http2.Http2KeepAlive;
 import io.vigil.core.policy.KeepAlivePolicy;
 import io.vigil.examples.metrics.PrintingRecorder;
 import java.time.Duration;
@@ -11,10 +12,10 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
 
 /**
- * A Reactor Netty {@link HttpServer} speaking h2c (HTTP/2 over cleartext, prior knowledge) with Vigil's kernel layer:
- * the options as child options of the transport Reactor Netty picks, read back from each accepted socket and
- * reported ({@link VigilReactor}). HTTP/2 PING probing (the userspace layer) needs the HTTP/2 prober, which is not
- * part of this example.
+ * A Reactor Netty {@link HttpServer} speaking h2c (HTTP/2 over cleartext, prior knowledge) with both of Vigil's layers:
+ * the kernel options as child options of the transport Reactor Netty picks, read back from each accepted socket and
+ * reported ({@link VigilReactor}); and HTTP/2 PING probing, installed in {@code doOnChannelInit} right after the
+ * {@code Http2FrameCodec} Reactor Netty put there ({@link Http2KeepAlive}).
  *
  * <p>{@link #main} starts it, sends one request with Reactor Netty's own h2c client, prints the answer and the
  * kernel report, and stops.
@@ -42,7 +43,11 @@ public final class ReactorHttpExample implements AutoCloseable {
         VigilReactor vigil = new VigilReactor(policy, recorder);
         HttpServer http = vigil.kernelOptions(HttpServer.create().host("127.0.0.1").port(0))
                 .protocol(HttpProtocol.H2C)
-                .doOnChannelInit(vigil::reportKernelOptions)
+                .doOnChannelInit((observer, channel, remote) -> {
+                    vigil.reportKernelOptions(observer, channel, remote);
+                    // Reactor Netty's h2c pipeline has its Http2FrameCodec by now: the keepalive goes right after it.
+                    Http2KeepAlive.install(channel.pipeline(), policy, recorder);
+                })
                 .handle((request, response) -> response.sendString(Mono.just("vigil over " + request.protocol())));
         return new ReactorHttpExample(http.bindNow(Duration.ofSeconds(10)));
     }
@@ -80,7 +85,7 @@ public final class ReactorHttpExample implements AutoCloseable {
     public static void main(String[] args) {
         KeepAlivePolicy policy = KeepAlivePolicy.deadWithin(Duration.ofSeconds(30));
         try (ReactorHttpExample server = start(policy, new PrintingRecorder())) {
-            System.out.println("Reactor Netty HttpServer (h2c) with Vigil's kernel layer on 127.0.0.1:" + server.port());
+            System.out.println("Reactor Netty HttpServer (h2c) with both Vigil layers on 127.0.0.1:" + server.port());
             System.out.println("answer: " + server.get());
         }
     }

@@ -78,6 +78,10 @@ class ReactorExamplesTest {
         try (ReactorHttpExample server = ReactorHttpExample.start(POLICY, collected)) {
             assertThat(server.get()).isEqualTo("vigil over HTTP/2.0");
             assertReadBack(collected.report.get(10, TimeUnit.SECONDS));
+            // The client's pooled connection stays open: after 1 s idle the server's PING is answered by its codec.
+            long rtt = collected.answered.get(10, TimeUnit.SECONDS);
+            System.out.printf("Reactor HttpServer (h2c): HTTP/2 PING answered, rtt %d us%n", rtt / 1_000);
+            assertThat(collected.dead).isEmpty();
         }
     }
 }
