@@ -31,6 +31,7 @@ import io.vigil.core.metrics.GuardedHealthRecorder;
 import io.vigil.core.metrics.HealthRecorder;
 import io.vigil.core.metrics.HealthSubject;
 import io.vigil.core.policy.KeepAlivePolicy;
+import io.vigil.core.policy.KernelClock;
 import io.vigil.core.policy.ProofOfLife;
 import io.vigil.core.probe.Prober;
 import io.vigil.core.socket.Transport;
@@ -99,6 +100,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
 
     private final Prober prober;
     private final HealthRecorder recorder;
+    private final KernelClock clock;
     /** Written on the event loop only; volatile so that {@link #policy()} may be read from any thread. */
     private volatile KeepAlivePolicy policy;
     private boolean peerProbesProveLife;
@@ -142,8 +144,24 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
      *        by a {@link GuardedHealthRecorder}
      */
     public KeepAliveHandler(KeepAlivePolicy policy, Prober prober, HealthRecorder recorder) {
+        this(policy, prober, recorder, KernelClock.detect());
+    }
+
+    /**
+     * Creates a handler whose probes and verdict follow a given kernel grid.
+     *
+     * @param policy when to probe and when to give up
+     * @param prober how to probe in this channel's protocol
+     * @param recorder receives probes, verdicts and state changes (metrics); whatever it throws is caught and logged
+     *        by a {@link GuardedHealthRecorder}
+     * @param clock the kernel clock for {@code System.nanoTime()} whose grid the machine follows
+     *        ({@link KernelClock#detect()} by default; {@link KernelClock#NOMINAL} for the nominal grid); the
+     *        handler rebases it on the event loop's ticker
+     */
+    public KeepAliveHandler(KeepAlivePolicy policy, Prober prober, HealthRecorder recorder, KernelClock clock) {
         this.prober = Objects.requireNonNull(prober, "prober");
         this.recorder = GuardedHealthRecorder.of(recorder);
+        this.clock = Objects.requireNonNull(clock, "clock");
         setPolicy(Objects.requireNonNull(policy, "policy"));
     }
 
@@ -338,7 +356,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
         subject = Transport.subjectOf(ch, prober.protocol(), recorder.tagsRemoteAddress());
         long now = t.preciseNow();
         kernel = new KernelEvidence(ch, recorder != HealthRecorder.NOOP, now);
-        Entry e = new Entry(this);
+        Entry e = new Entry(this, clock.forTickerOrigin(ctx.executor().ticker().initialNanoTime()));
         entry = e;
         latestRx = now;
         quietSinceTick = true;
@@ -384,7 +402,8 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
         ChannelSnapshot seen = SNAPSHOT.get().reset(inbound);
         long pending = OutboundSnapshot.flushedBytes(ch);
         seen.outbound(pending, pending == 0 ? 0 : OutboundSnapshot.progressFingerprint(ch));
-        if (k.canSee() && (pending != 0 || k.recording() || now - inbound >= p.idleNanos())) {
+        KernelClock grid = e.clock();
+        if (k.canSee() && (pending != 0 || k.recording() || now - inbound >= p.idleNanos() || !grid.isNominal())) {
             long sampledAt = t.preciseNow();
             KernelSample sample = k.sampleAtTick(ch);
             if (sample != null) {
@@ -392,8 +411,10 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
                     recorder.kernelSample(subject, sample);
                 }
                 seen.kernelSend(sample.unacked() > 0, k.sentDataSinceLastSample(sample, sampledAt));
-                if (peerProbesProveLife) {
+                if (peerProbesProveLife && grid.isNominal()) {
                     seen.inbound(KernelEvidence.receivedAt(sample, sampledAt));
+                } else if (peerProbesProveLife) {
+                    seen.kernelReceipt(grid.startNanos(KernelEvidence.receiptJiffy(sample, grid, t.preciseNow())));
                 }
             }
         } else if (!k.canSee()) {
@@ -517,8 +538,23 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
         KernelEvidence k = kernel;
         KernelSample sample = k == null ? null : k.sampleAtVerdict(ch);
         long pending = OutboundSnapshot.payloadBytes(ch);
-        Evidence evidence = new Evidence(now - e.lastRx(), e.probesOut(), pending,
-                pending == 0 ? 0 : now - e.lastWriteProgress(), sample);
+        KernelClock grid = e.clock();
+        HealthTimer t = timer;
+        long silence;
+        long uncertainty;
+        if (sample != null && !grid.isNominal() && peerProbesProveLife) {
+            // The kernel's receipt, in whole jiffies: the data arrived within jiffy r.
+            long r = KernelEvidence.receiptJiffy(sample, grid, t == null ? now : t.preciseNow());
+            silence = now - grid.startNanos(r + 1);
+            uncertainty = grid.tickNanos();
+        } else {
+            // The stamp is an upper bound of the arrival, at most the stamp margin late (more if the loop stalled
+            // before the read, which the margin cannot know).
+            silence = now - e.lastRx();
+            uncertainty = t == null ? 0 : t.stampMarginNanos();
+        }
+        Evidence evidence = new Evidence(Math.max(0, silence), e.probesOut(), pending,
+                pending == 0 ? 0 : now - e.lastWriteProgress(), sample, uncertainty);
         PeerDead verdict = new PeerDead(reason, evidence);
         recorder.peerDead(subject, verdict);
         c.fireUserEventTriggered(verdict);
@@ -557,7 +593,8 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
     private static final class Entry extends HealthStateMachine implements ChannelFutureListener {
         private final KeepAliveHandler owner;
 
-        Entry(KeepAliveHandler owner) {
+        Entry(KeepAliveHandler owner, KernelClock clock) {
+            super(clock);
             this.owner = owner;
         }
 

@@ -91,6 +91,21 @@ final class KernelEvidence {
     }
 
     /**
+     * Tells in which jiffy the kernel last received data from the peer: {@code tcpi_last_data_recv} is
+     * {@code jiffies_to_msecs(jiffies - lrcvtime)}, exact in whole jiffies where HZ divides 1000.
+     *
+     * @param sample a sample
+     * @param clock the kernel clock in the loop's ticker time
+     * @param after a ticker time read after the sample (so the jiffy of the sample is at most this one's: the result
+     *        is never earlier than the true receipt)
+     * @return absolute jiffies
+     */
+    static long receiptJiffy(KernelSample sample, io.vigil.core.policy.KernelClock clock, long after) {
+        long ms = sample.lastDataReceivedMillis();
+        return clock.jiffyAt(after) - (ms * clock.hz() + 500) / 1000;
+    }
+
+    /**
      * Tells whether the kernel sent new data since the previous sample: write progress that the channel's outbound
      * buffer may not show yet (it moves only once the socket buffer drains below its low-water mark). A connection
      * that is retransmitting makes none, however recently it sent.

@@ -3,6 +3,8 @@ package io.vigil.core.machine;
 import io.vigil.core.event.DeathReason;
 import io.vigil.core.internal.timer.TimerEntry;
 import io.vigil.core.policy.KeepAlivePolicy;
+import io.vigil.core.policy.KernelClock;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,6 +24,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The machine is itself the {@link TimerEntry} its timer holds, so one object per channel carries all health
  * and timer state. It writes {@link #deadline()}; the caller passes it to the timer.
+ *
+ * <p><b>The grid.</b> Built with a {@link KernelClock} that is not {@link KernelClock#NOMINAL}, the machine replays
+ * the kernel's {@code tcp_keepalive_timer} in jiffies: each deadline is the start of the jiffy at which the kernel's
+ * timer wheel fires the kernel's own timer for the same policy and last arrival (re-armed from the previous expiry,
+ * rounded up to its wheel level's granularity), and elapsed times and the user timeout are compared in jiffies as the
+ * kernel compares them. See the timing section of the {@linkplain io.vigil.core.machine package documentation}.
  *
  * <p><b>Thread safety:</b> not thread-safe; confined to the channel's event loop.
  *
@@ -46,9 +54,30 @@ public abstract class HealthStateMachine extends TimerEntry {
     private byte reason = NO_REASON;
     /** {@link #BACKLOG} and {@link #LAG_FORGIVEN}, in one byte to keep the whole entry in 64 bytes. */
     private byte flags;
+    private final KernelClock clock;
 
-    /** Creates a machine that is not yet active. */
+    /** Creates a machine that is not yet active, on the {@linkplain KernelClock#NOMINAL nominal grid}. */
     protected HealthStateMachine() {
+        this(KernelClock.NOMINAL);
+    }
+
+    /**
+     * Creates a machine that is not yet active, on a kernel's grid.
+     *
+     * @param clock the kernel's clock in the caller's ticker time ({@link KernelClock#forTickerOrigin(long)}), or
+     *        {@link KernelClock#NOMINAL}
+     */
+    protected HealthStateMachine(KernelClock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Returns the clock whose grid the deadlines follow.
+     *
+     * @return the clock
+     */
+    public final KernelClock clock() {
+        return clock;
     }
 
     /**
@@ -73,7 +102,9 @@ public abstract class HealthStateMachine extends TimerEntry {
         probesOut = 0;
         probesUnwritten = 0;
         reason = NO_REASON;
-        deadline = now + policy.idleNanos();
+        // The kernel arms keepalive a whole idle ahead, outside a timer callback, when the connection is established.
+        long idle = clock.toJiffies(policy.idleNanos());
+        deadline = clock.startNanos(clock.fireJiffy(clock.jiffyAt(now) + idle, idle));
         moveTo(HealthState.ACTIVE);
     }
 
@@ -111,14 +142,21 @@ public abstract class HealthStateMachine extends TimerEntry {
             return TickAction.NONE;
         }
         observeInbound(seen.latestInbound);
+        if (seen.receiptKnown) {
+            // The kernel's receipt of the latest data is the truth: it supersedes the stamps (upper bounds).
+            lastRx = seen.receipt;
+        }
+        // The expiry this tick stands for: the kernel ran its timer at that jiffy, however late our loop is.
+        long expiry = clock.jiffyAt(deadline);
         // Row 6: half-closed.
         if (seen.inputShutdown || seen.outputShutdown) {
             moveTo(HealthState.SUSPENDED);
             return TickAction.SUSPEND;
         }
         long userTimeout = policy.userTimeoutNanos();
-        // Rows 7 and 8: busy, with flushed data waiting or, as the kernel sees it, data in flight.
-        if (seen.pendingBytes > 0 || seen.kernelInFlight) {
+        // Rows 7 and 8: busy, with flushed data waiting or, as the kernel sees it, data in flight (not counting what
+        // may be our own probes: while probing with nothing of the channel's own waiting, in-flight bytes are those).
+        if (seen.pendingBytes > 0 || seen.kernelInFlight && probesOut == 0) {
             if ((flags & BACKLOG) == 0 || progressMark != seen.progressFingerprint || seen.kernelSentData) {
                 flags = (byte) ((flags | BACKLOG) & ~LAG_FORGIVEN);
                 progressMark = seen.progressFingerprint;
@@ -127,7 +165,7 @@ public abstract class HealthStateMachine extends TimerEntry {
             if (userTimeout > 0 && now - lastWriteProgress >= userTimeout && !forgiveLag(seen)) {
                 return die(DeathReason.WRITE_STALLED);
             }
-            deadline = now + policy.idleNanos();
+            rearmFullIdle(policy, now, expiry);
             return TickAction.REARM;
         }
         flags &= ~BACKLOG;
@@ -136,18 +174,22 @@ public abstract class HealthStateMachine extends TimerEntry {
         // no stall), or reads paused with no kernel view of what arrived: no probe, and the silence counts for
         // nothing until the channel can be observed again.
         if (!seen.writable || seen.readsPaused) {
-            deadline = now + policy.idleNanos();
+            rearmFullIdle(policy, now, expiry);
             return TickAction.REARM;
         }
-        // Row 9: heard from within idle.
-        long elapsed = now - lastRx;
-        if (elapsed < policy.idleNanos()) {
-            deadline = lastRx + policy.idleNanos();
+        // Row 9: heard from within idle (in jiffies on a kernel grid: the kernel's elapsed = expiry - R).
+        long idle = clock.toJiffies(policy.idleNanos());
+        long lastRxJiffy = clock.jiffyAt(lastRx);
+        long elapsed = clock.isNominal() ? now - lastRx : expiry - lastRxJiffy;
+        if (elapsed < idle) {
+            // The lazy re-arm, from inside the kernel's timer callback (its wheel clock one jiffy ahead).
+            deadline = clock.isNominal() ? lastRx + idle
+                    : clock.startNanos(clock.fireJiffy(lastRxJiffy + idle, lastRxJiffy + idle - expiry - 1));
             return TickAction.REARM;
         }
         // Row 10: give up, unless the caller's own loop lagged: then probe once more first.
-        if ((userTimeout > 0 ? elapsed >= userTimeout && probesOut > 0 : probesOut >= policy.probes())
-                && !forgiveLag(seen)) {
+        if ((userTimeout > 0 ? elapsed >= clock.toJiffies(userTimeout) && probesOut > 0
+                : probesOut >= policy.probes()) && !forgiveLag(seen)) {
             if (probesUnwritten >= probesOut) {
                 return die(DeathReason.PROBES_UNWRITABLE);
             }
@@ -157,10 +199,25 @@ public abstract class HealthStateMachine extends TimerEntry {
         // Row 11: probe.
         probesOut++;
         long interval = policy.intervalNanos();
-        long base = now - deadline < interval ? deadline : now;
-        deadline = base + interval;
+        if (clock.isNominal()) {
+            long base = now - deadline < interval ? deadline : now;
+            deadline = base + interval;
+        } else {
+            long intervalJiffies = clock.toJiffies(interval);
+            deadline = clock.startNanos(clock.fireJiffy(expiry + intervalJiffies, intervalJiffies - 1));
+        }
         moveTo(HealthState.PROBING);
         return TickAction.PROBE;
+    }
+
+    /** Rows 7: re-arm a whole idle ahead, from the expiry (inside the kernel's callback) on a kernel grid. */
+    private void rearmFullIdle(KeepAlivePolicy policy, long now, long expiry) {
+        if (clock.isNominal()) {
+            deadline = now + policy.idleNanos();
+        } else {
+            long idle = clock.toJiffies(policy.idleNanos());
+            deadline = clock.startNanos(clock.fireJiffy(expiry + idle, idle - 1));
+        }
     }
 
     /**
@@ -189,8 +246,15 @@ public abstract class HealthStateMachine extends TimerEntry {
             return false;
         }
         observeInbound(latestInbound);
-        long remaining = policy.idleNanos() - (now - lastRx);
-        deadline = now + Math.max(0, remaining);
+        if (clock.isNominal()) {
+            long remaining = policy.idleNanos() - (now - lastRx);
+            deadline = now + Math.max(0, remaining);
+            return true;
+        }
+        // TCP_KEEPIDLE on a live socket: re-arm max(0, idle - elapsed) jiffies ahead, outside a timer callback.
+        long nowJiffy = clock.jiffyAt(now);
+        long ahead = Math.max(0, clock.toJiffies(policy.idleNanos()) - (nowJiffy - clock.jiffyAt(lastRx)));
+        deadline = clock.startNanos(clock.fireJiffy(nowJiffy + ahead, ahead));
         return true;
     }
 

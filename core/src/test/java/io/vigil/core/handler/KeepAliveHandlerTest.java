@@ -21,6 +21,7 @@ import io.vigil.core.machine.HealthState;
 import io.vigil.core.metrics.HealthRecorder;
 import io.vigil.core.metrics.HealthSubject;
 import io.vigil.core.policy.KeepAlivePolicy;
+import io.vigil.core.policy.KernelClock;
 import io.vigil.core.policy.ProofOfLife;
 import io.vigil.core.probe.HeartbeatCodec;
 import io.vigil.core.probe.HeartbeatFrame;
@@ -66,7 +67,7 @@ class KeepAliveHandlerTest {
     }
 
     private void start(KeepAlivePolicy policy, HealthRecorder recorder) {
-        handler = new KeepAliveHandler(policy, HeartbeatProber.INSTANCE, recorder);
+        handler = new KeepAliveHandler(policy, HeartbeatProber.INSTANCE, recorder, KernelClock.NOMINAL);
         startWith(handler, HeartbeatResponder.handler());
     }
 
@@ -206,7 +207,7 @@ class KeepAliveHandlerTest {
     @Test
     void row3RepliesNobodyAskedForPassOnAndKeepNoSilentPeerAliveAndAForgedIdGivesNoRoundTripTime() {
         // No responder: what KeepAliveHandler does not consume reaches the next handler.
-        handler = new KeepAliveHandler(POLICY, HeartbeatProber.INSTANCE);
+        handler = new KeepAliveHandler(POLICY, HeartbeatProber.INSTANCE, HealthRecorder.NOOP, KernelClock.NOMINAL);
         startWith(handler);
         advanceTo(2 * S);
         assertThat(pingIds()).containsExactly(2 * S);
@@ -236,7 +237,7 @@ class KeepAliveHandlerTest {
                 promise.setFailure(new IOException("send failed"));
             }
         };
-        handler = new KeepAliveHandler(POLICY, HeartbeatProber.INSTANCE);
+        handler = new KeepAliveHandler(POLICY, HeartbeatProber.INSTANCE, HealthRecorder.NOOP, KernelClock.NOMINAL);
         startWith(failing, handler);
         advanceTo(2 * S);
         assertThat(eventsAt(2 * S)).hasSize(3).element(2).isInstanceOfSatisfying(ProbeFailed.class, f -> {
@@ -267,7 +268,7 @@ class KeepAliveHandlerTest {
                         + msg.getClass().getSimpleName() + " (expected: ByteBuf, FileRegion)"));
             }
         };
-        handler = new KeepAliveHandler(POLICY, HeartbeatProber.INSTANCE);
+        handler = new KeepAliveHandler(POLICY, HeartbeatProber.INSTANCE, HealthRecorder.NOOP, KernelClock.NOMINAL);
         startWith(transport, handler, new HeartbeatCodec(), HeartbeatResponder.handler());
         advanceTo(2 * S);
         assertThat(events.exceptions()).hasSize(1);
@@ -405,7 +406,7 @@ class KeepAliveHandlerTest {
     void worksWhenAddedToAnAlreadyActiveChannel() {
         startWith();
         advanceTo(1 * S);
-        handler = new KeepAliveHandler(POLICY, HeartbeatProber.INSTANCE);
+        handler = new KeepAliveHandler(POLICY, HeartbeatProber.INSTANCE, HealthRecorder.NOOP, KernelClock.NOMINAL);
         channel.pipeline().addFirst(handler);
         assertThat(handler.state()).isEqualTo(HealthState.ACTIVE);
         advanceTo(4 * S);
