@@ -540,21 +540,23 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
         long pending = OutboundSnapshot.payloadBytes(ch);
         KernelClock grid = e.clock();
         HealthTimer t = timer;
+        // The evidence is stated at the moment the verdict is made, not at the tick's (cached) time: one clock read.
+        long at = t == null ? now : t.preciseNow();
         long silence;
         long uncertainty;
         if (sample != null && !grid.isNominal() && peerProbesProveLife) {
             // The kernel's receipt, in whole jiffies: the data arrived within jiffy r.
-            long r = KernelEvidence.receiptJiffy(sample, grid, t == null ? now : t.preciseNow());
-            silence = now - grid.startNanos(r + 1);
+            long r = KernelEvidence.receiptJiffy(sample, grid, at);
+            silence = at - grid.startNanos(r + 1);
             uncertainty = grid.tickNanos();
         } else {
             // The stamp is an upper bound of the arrival, at most the stamp margin late (more if the loop stalled
             // before the read, which the margin cannot know).
-            silence = now - e.lastRx();
+            silence = at - e.lastRx();
             uncertainty = t == null ? 0 : t.stampMarginNanos();
         }
         Evidence evidence = new Evidence(Math.max(0, silence), e.probesOut(), pending,
-                pending == 0 ? 0 : now - e.lastWriteProgress(), sample, uncertainty);
+                pending == 0 ? 0 : at - e.lastWriteProgress(), sample, uncertainty);
         PeerDead verdict = new PeerDead(reason, evidence);
         recorder.peerDead(subject, verdict);
         c.fireUserEventTriggered(verdict);

@@ -187,9 +187,10 @@ public abstract class HealthStateMachine extends TimerEntry {
                     : clock.startNanos(clock.fireJiffy(lastRxJiffy + idle, lastRxJiffy + idle - expiry - 1));
             return TickAction.REARM;
         }
-        // Row 10: give up, unless the caller's own loop lagged: then probe once more first.
+        // Row 10: give up, unless the caller's own loop lagged with no kernel receipt to tell what arrived meanwhile:
+        // then probe once more first. With the kernel's receipt, the silence is the kernel's, whatever our loop did.
         if ((userTimeout > 0 ? elapsed >= clock.toJiffies(userTimeout) && probesOut > 0
-                : probesOut >= policy.probes()) && !forgiveLag(seen)) {
+                : probesOut >= policy.probes()) && (seen.receiptKnown || !forgiveLag(seen))) {
             if (probesUnwritten >= probesOut) {
                 return die(DeathReason.PROBES_UNWRITABLE);
             }

@@ -79,4 +79,14 @@ final class JiffiesClock {
     long jiffiesAt(long nanoTime) {
         return Math.floorDiv(nanoTime, tickNanos) + offset;
     }
+
+    /**
+     * Returns when a jiffy begins.
+     *
+     * @param jiffies absolute jiffies
+     * @return a {@link System#nanoTime()} value
+     */
+    long startNanos(long jiffies) {
+        return (jiffies - offset) * tickNanos;
+    }
 }
