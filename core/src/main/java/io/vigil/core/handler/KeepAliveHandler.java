@@ -10,10 +10,13 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.EncoderException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.vigil.core.event.DeadPeerException;
 import io.vigil.core.event.DeathReason;
 import io.vigil.core.event.Evidence;
 import io.vigil.core.event.HealthEvent;
+import io.vigil.core.event.KernelOptionsApplied;
 import io.vigil.core.event.PeerAlive;
 import io.vigil.core.event.PeerDead;
 import io.vigil.core.event.PeerIdle;
@@ -22,7 +25,10 @@ import io.vigil.core.event.ProbeSent;
 import io.vigil.core.event.ProbeSetupException;
 import io.vigil.core.internal.timer.HealthTimer;
 import io.vigil.core.internal.timer.TimerWheels;
+import io.vigil.core.kernel.KernelOption;
+import io.vigil.core.kernel.KernelOptionsReport;
 import io.vigil.core.kernel.KernelSample;
+import io.vigil.core.kernel.OptionOutcome;
 import io.vigil.core.machine.ChannelSnapshot;
 import io.vigil.core.machine.HealthState;
 import io.vigil.core.machine.HealthStateMachine;
@@ -84,6 +90,7 @@ import org.jspecify.annotations.Nullable;
  */
 public class KeepAliveHandler extends ChannelDuplexHandler {
 
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(KeepAliveHandler.class);
     private static final HealthSubject UNBOUND = new HealthSubject("unbound", HealthSubject.CLIENT, "unbound");
 
     /** One snapshot per event loop thread: a tick runs to completion, so it is never used twice at once. */
@@ -311,6 +318,67 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
             }
         }
         ctx.fireChannelRead(msg);
+    }
+
+    /**
+     * Follows what the kernel really does on this socket: when {@link io.vigil.core.socket.SocketKeepAlive} set this
+     * handler's policy as kernel options but the transport could not take {@code TCP_USER_TIMEOUT} (NIO on JDK 17),
+     * the kernel gives up after {@code TCP_KEEPCNT} probes, not at the user timeout, so the handler drops its user
+     * timeout too (and with it the {@code WRITE_STALLED} verdict, which the kernel cannot give there either) and logs
+     * a warning that says so. The two layers never disagree silently. The event passes on.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof KernelOptionsApplied) {
+            KeepAlivePolicy followed = followKernel(policy, ((KernelOptionsApplied) evt).report());
+            if (followed != policy) {
+                logger.warn("{}: the kernel could not take TCP_USER_TIMEOUT = {} ms on this {} socket, so it gives up"
+                        + " on a silent peer after TCP_KEEPCNT = {} probes; KeepAliveHandler follows it with no user"
+                        + " timeout (verdict after {} probes, no WRITE_STALLED verdict). Use epoll or io_uring for a"
+                        + " user timeout on both layers.", ctx.channel(), policy.toKernel(
+                        io.vigil.core.policy.KernelRounding.ROUND_UP).userTimeoutMillis(),
+                        ((KernelOptionsApplied) evt).report().transport(), followed.probes(), followed.probes());
+                policy(followed);
+            }
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    /**
+     * The policy this layer must follow given what the kernel took: {@code policy} itself, or, when the kernel runs
+     * the same idle, interval and probes without the requested user timeout, the same without a user timeout.
+     */
+    static KeepAlivePolicy followKernel(KeepAlivePolicy policy, KernelOptionsReport report) {
+        if (policy.userTimeoutNanos() == 0) {
+            return policy;
+        }
+        var kernel = policy.toKernel(io.vigil.core.policy.KernelRounding.ROUND_UP);
+        boolean userTimeoutMissing = false;
+        int matched = 0;
+        for (OptionOutcome o : report.outcomes()) {
+            boolean applied = o.status() == OptionOutcome.Status.APPLIED;
+            switch (o.option()) {
+                case TCP_USER_TIMEOUT:
+                    userTimeoutMissing = o.status() == OptionOutcome.Status.UNSUPPORTED && o.requested() > 0;
+                    break;
+                case SO_KEEPALIVE:
+                    matched += applied && o.requested() == 1 ? 1 : 0;
+                    break;
+                case TCP_KEEPIDLE:
+                    matched += applied && o.requested() == kernel.idleSeconds() ? 1 : 0;
+                    break;
+                case TCP_KEEPINTVL:
+                    matched += applied && o.requested() == kernel.intervalSeconds() ? 1 : 0;
+                    break;
+                case TCP_KEEPCNT:
+                    matched += applied && o.requested() == kernel.probes() ? 1 : 0;
+                    break;
+                default:
+                    break;
+            }
+        }
+        return userTimeoutMissing && matched == KernelOption.values().length - 1
+                ? policy.toBuilder().userTimeout(java.time.Duration.ZERO).build() : policy;
     }
 
     /** Rows K1 and K2: a kernel verdict on the read path; any other error passes on. */
