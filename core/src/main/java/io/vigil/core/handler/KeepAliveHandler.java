@@ -117,6 +117,8 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
     private final Prober prober;
     private final HealthRecorder recorder;
     private final KernelClock clock;
+    /** {@link #clock} on this channel's ticker; set before the machine is created, then fixed. */
+    private KernelClock grid = KernelClock.NOMINAL;
     /** Written on the event loop only; volatile so that {@link #policy()} may be read from any thread. */
     private volatile KeepAlivePolicy policy;
     private boolean peerProbesProveLife;
@@ -433,7 +435,8 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
         subject = Transport.subjectOf(ch, prober.protocol(), recorder.tagsRemoteAddress());
         long now = t.preciseNow();
         kernel = new KernelEvidence(ch, recorder != HealthRecorder.NOOP, now);
-        Entry e = new Entry(this, clock.forTickerOrigin(ctx.executor().ticker().initialNanoTime()));
+        grid = clock.forTickerOrigin(ctx.executor().ticker().initialNanoTime());
+        Entry e = new Entry(this);
         entry = e;
         latestRx = now;
         quietSinceTick = true;
@@ -672,9 +675,13 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
     private static final class Entry extends HealthStateMachine implements ChannelFutureListener {
         private final KeepAliveHandler owner;
 
-        Entry(KeepAliveHandler owner, KernelClock clock) {
-            super(clock);
+        Entry(KeepAliveHandler owner) {
             this.owner = owner;
+        }
+
+        @Override
+        public KernelClock clock() {
+            return owner.grid;
         }
 
         @Override

@@ -4,7 +4,6 @@ import io.vigil.core.event.DeathReason;
 import io.vigil.core.internal.timer.TimerEntry;
 import io.vigil.core.policy.KeepAlivePolicy;
 import io.vigil.core.policy.KernelClock;
-import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,8 +24,8 @@ import org.jspecify.annotations.Nullable;
  * <p>The machine is itself the {@link TimerEntry} its timer holds, so one object per channel carries all health
  * and timer state. It writes {@link #deadline()}; the caller passes it to the timer.
  *
- * <p><b>The grid.</b> Built with a {@link KernelClock} that is not {@link KernelClock#NOMINAL}, the machine replays
- * the kernel's {@code tcp_keepalive_timer} in jiffies: each deadline is the start of the jiffy at which the kernel's
+ * <p><b>The grid.</b> When {@link #clock()} is not {@link KernelClock#NOMINAL} (the handler's default), the
+ * machine replays the kernel's {@code tcp_keepalive_timer} in jiffies: each deadline is the start of the jiffy at which the kernel's
  * timer wheel fires the kernel's own timer for the same policy and last arrival (re-armed from the previous expiry,
  * rounded up to its wheel level's granularity), and elapsed times and the user timeout are compared in jiffies as the
  * kernel compares them. See the timing section of the {@linkplain io.vigil.core.machine package documentation}.
@@ -54,30 +53,21 @@ public abstract class HealthStateMachine extends TimerEntry {
     private byte reason = NO_REASON;
     /** {@link #BACKLOG} and {@link #LAG_FORGIVEN}, in one byte to keep the whole entry in 64 bytes. */
     private byte flags;
-    private final KernelClock clock;
 
-    /** Creates a machine that is not yet active, on the {@linkplain KernelClock#NOMINAL nominal grid}. */
+    /** Creates a machine that is not yet active. */
     protected HealthStateMachine() {
-        this(KernelClock.NOMINAL);
     }
 
     /**
-     * Creates a machine that is not yet active, on a kernel's grid.
-     *
-     * @param clock the kernel's clock in the caller's ticker time ({@link KernelClock#forTickerOrigin(long)}), or
-     *        {@link KernelClock#NOMINAL}
-     */
-    protected HealthStateMachine(KernelClock clock) {
-        this.clock = Objects.requireNonNull(clock, "clock");
-    }
-
-    /**
-     * Returns the clock whose grid the deadlines follow.
+     * Returns the clock whose grid the deadlines follow: the kernel's clock in the caller's ticker time
+     * ({@link KernelClock#forTickerOrigin(long)}), or {@link KernelClock#NOMINAL} (the default). A method rather
+     * than a field, so that the machine stays within 64 bytes: the caller usually holds the clock already. It must
+     * return the same clock for the machine's whole life.
      *
      * @return the clock
      */
-    public final KernelClock clock() {
-        return clock;
+    public KernelClock clock() {
+        return KernelClock.NOMINAL;
     }
 
     /**
@@ -96,6 +86,7 @@ public abstract class HealthStateMachine extends TimerEntry {
      * @param now the current time, nanoseconds
      */
     public final void activate(KeepAlivePolicy policy, long now) {
+        KernelClock clock = clock();
         lastRx = now;
         lastWriteProgress = now;
         flags = 0;
@@ -138,6 +129,7 @@ public abstract class HealthStateMachine extends TimerEntry {
      * @return the action; on {@link TickAction#REARM} and {@link TickAction#PROBE} the new {@link #deadline()}
      */
     public final TickAction onTick(KeepAlivePolicy policy, long now, ChannelSnapshot seen) {
+        KernelClock clock = clock();
         if (!isArmedState()) {
             return TickAction.NONE;
         }
@@ -213,6 +205,7 @@ public abstract class HealthStateMachine extends TimerEntry {
 
     /** Rows 7: re-arm a whole idle ahead, from the expiry (inside the kernel's callback) on a kernel grid. */
     private void rearmFullIdle(KeepAlivePolicy policy, long now, long expiry) {
+        KernelClock clock = clock();
         if (clock.isNominal()) {
             deadline = now + policy.idleNanos();
         } else {
@@ -243,6 +236,7 @@ public abstract class HealthStateMachine extends TimerEntry {
      * @return true if the deadline changed and the caller must re-arm the timer
      */
     public final boolean onIdleChanged(KeepAlivePolicy policy, long now, long latestInbound) {
+        KernelClock clock = clock();
         if (!isArmedState()) {
             return false;
         }

@@ -65,8 +65,8 @@
  *
  * <h2>Timing: rows 1, 5, 7, 9, 10 and 11 on the kernel's grid</h2>
  *
- * <p>One rule for both layers. A machine built with a {@link io.vigil.core.policy.KernelClock} (the handler's
- * default, {@link io.vigil.core.policy.KernelClock#detect()}) keeps its deadlines where Linux's own keepalive timer
+ * <p>One rule for both layers. A machine whose {@code clock()} is a {@link io.vigil.core.policy.KernelClock} (the
+ * handler's default, {@link io.vigil.core.policy.KernelClock#detect()}) keeps its deadlines where Linux's own keepalive timer
  * fires for the same policy, by replaying {@code tcp_keepalive_timer} in jiffies ({@code 1/HZ} s). With
  * {@code j(t)} the jiffy in progress at ticker time {@code t}, {@code fire(e, d)} the timer wheel's expiry for a timer
  * armed for jiffy {@code e} while {@code d} jiffies ahead (the next multiple of its level's granularity 1, 8, 64,
