@@ -38,9 +38,12 @@ import io.vigil.core.metrics.HealthRecorder;
 import io.vigil.core.metrics.HealthSubject;
 import io.vigil.core.policy.KeepAlivePolicy;
 import io.vigil.core.policy.KernelClock;
+import io.vigil.core.policy.KernelKeepAlive;
+import io.vigil.core.policy.KernelRounding;
 import io.vigil.core.policy.ProofOfLife;
 import io.vigil.core.probe.Prober;
 import io.vigil.core.socket.Transport;
+import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -347,7 +350,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
                         + " on a silent peer after TCP_KEEPCNT = {} probes; KeepAliveHandler follows it with no user"
                         + " timeout (verdict after {} probes, no WRITE_STALLED verdict). Use epoll or io_uring for a"
                         + " user timeout on both layers.", ctx.channel(), policy.toKernel(
-                        io.vigil.core.policy.KernelRounding.ROUND_UP).userTimeoutMillis(),
+                        KernelRounding.ROUND_UP).userTimeoutMillis(),
                         ((KernelOptionsApplied) evt).report().transport(), followed.probes(), followed.probes());
                 policy(followed);
             }
@@ -363,7 +366,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
         if (policy.userTimeoutNanos() == 0) {
             return policy;
         }
-        var kernel = policy.toKernel(io.vigil.core.policy.KernelRounding.ROUND_UP);
+        KernelKeepAlive kernel = policy.toKernel(KernelRounding.ROUND_UP);
         boolean userTimeoutMissing = false;
         int matched = 0;
         for (OptionOutcome o : report.outcomes()) {
@@ -389,7 +392,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler {
             }
         }
         return userTimeoutMissing && matched == KernelOption.values().length - 1
-                ? policy.toBuilder().userTimeout(java.time.Duration.ZERO).build() : policy;
+                ? policy.toBuilder().userTimeout(Duration.ZERO).build() : policy;
     }
 
     /** Rows K1 and K2: a kernel verdict on the read path; any other error passes on. */

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelPromise;
 import io.vigil.core.event.DeathReason;
 import io.vigil.core.kernel.KernelSample;
+import io.vigil.core.policy.KernelClock;
 import io.vigil.core.socket.KernelAccess;
 import io.vigil.core.socket.KernelInspector;
 import org.jspecify.annotations.Nullable;
@@ -100,7 +101,7 @@ final class KernelEvidence {
      *        is never earlier than the true receipt)
      * @return absolute jiffies
      */
-    static long receiptJiffy(KernelSample sample, io.vigil.core.policy.KernelClock clock, long after) {
+    static long receiptJiffy(KernelSample sample, KernelClock clock, long after) {
         long ms = sample.lastDataReceivedMillis();
         return clock.jiffyAt(after) - (ms * clock.hz() + 500) / 1000;
     }

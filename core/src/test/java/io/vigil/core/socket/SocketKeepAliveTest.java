@@ -22,6 +22,8 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.vigil.core.event.KernelOptionsApplied;
+import io.vigil.core.handler.HeartbeatKeepAlive;
+import io.vigil.core.handler.KeepAliveHandler;
 import io.vigil.core.metrics.HealthRecorder;
 import io.vigil.core.metrics.HealthSubject;
 import io.vigil.core.policy.KeepAlivePolicy;
@@ -104,15 +106,15 @@ class SocketKeepAliveTest {
     void onNioWithoutTcpUserTimeoutTheUserspaceLayerFollowsTheKernelsProbeCount() throws Exception {
         KeepAlivePolicy offGrid = POLICY.toBuilder().userTimeout(Duration.ofMillis(12_500)).build();
         assertThat(offGrid.silentPeerProbes()).as("the user timeout alone would stop after").isEqualTo(2);
-        CompletableFuture<io.vigil.core.handler.KeepAliveHandler> handler = new CompletableFuture<>();
+        CompletableFuture<KeepAliveHandler> handler = new CompletableFuture<>();
         ServerBootstrap sb = new ServerBootstrap().group(NIO).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInboundHandlerAdapter());
         Channel server = sb.bind("127.0.0.1", 0).syncUninterruptibly().channel();
         Bootstrap b = new Bootstrap().group(NIO).channel(NioSocketChannel.class).handler(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
-                io.vigil.core.handler.KeepAliveHandler k =
-                        io.vigil.core.handler.HeartbeatKeepAlive.install(ch.pipeline(), offGrid);
+                KeepAliveHandler k =
+                        HeartbeatKeepAlive.install(ch.pipeline(), offGrid);
                 ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
                     @Override
                     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
@@ -127,7 +129,7 @@ class SocketKeepAliveTest {
         Channel ch = SocketKeepAlive.of(offGrid).configure(b).connect(server.localAddress()).syncUninterruptibly()
                 .channel();
         try {
-            io.vigil.core.handler.KeepAliveHandler k = handler.get(5, TimeUnit.SECONDS);
+            KeepAliveHandler k = handler.get(5, TimeUnit.SECONDS);
             KeepAlivePolicy followed = k.policy();
             assertThat(followed.userTimeout()).isEqualTo(Duration.ZERO);
             assertThat(followed.probes()).isEqualTo(4);

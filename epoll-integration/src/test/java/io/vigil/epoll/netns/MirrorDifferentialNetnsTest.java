@@ -10,9 +10,11 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.vigil.core.event.DeathReason;
+import io.vigil.core.event.Evidence;
 import io.vigil.core.event.PeerDead;
 import io.vigil.core.kernel.KernelSample;
 import io.vigil.core.policy.KeepAlivePolicy;
+import io.vigil.core.policy.KernelClock;
 import io.vigil.core.policy.KernelHz;
 import io.vigil.core.policy.KernelRounding;
 import io.vigil.core.policy.KernelSchedule;
@@ -86,7 +88,7 @@ class MirrorDifferentialNetnsTest {
         int loadThreads = Integer.getInteger("vigil.mirror.loadThreads", 0);
         log("seed %d (-Dvigil.mirror.seed=%d repeats it); %d random policies, idle/interval <= %d s, verdict <= %d s, "
                 + "%d namespaces, %d busy threads; %s; userspace clock %s", seed, seed, trials, maxSeconds, maxVerdict,
-                rigs, loadThreads, hz, io.vigil.core.policy.KernelClock.detect());
+                rigs, loadThreads, hz, KernelClock.detect());
 
         List<Pair> pairs = new ArrayList<>();
         pairs.add(new Pair("drift 2/1/3", policy(2, 1, 3, 0), false));
@@ -368,7 +370,7 @@ class MirrorDifferentialNetnsTest {
             // The evidence states the silence: the true one lies within its bounds.
             long silenceMin = p.userspaceDead.nanos() - p.clock.startNanos(p.userspaceRx + 1);
             long silenceMax = p.userspaceDead.nanos() - p.clock.startNanos(p.userspaceRx);
-            var e = p.userspaceDead.value().evidence();
+            Evidence e = p.userspaceDead.value().evidence();
             assertThat(e.sinceLastInboundNanos()).as("%s: evidence's silence, lower bound", p.name)
                     .isLessThanOrEqualTo(silenceMax);
             assertThat(e.silenceAtMost().toNanos()).as("%s: evidence's silence, upper bound", p.name)
