@@ -83,9 +83,9 @@ import org.jspecify.annotations.Nullable;
  * kernel's receipt of the last data where the transport shows {@code TCP_INFO}. A verdict is never before the
  * kernel's earliest ({@code policy.kernelSchedule(hz).verdictEarliest()} after the true last arrival) and comes at
  * the kernel's expiry plus up to one timer tick (10 ms by default) plus the event loop's delay. Measured on epoll at
- * HZ 250, 2 busy threads on 2 shared cores, 66 policies: at load average 5, 4.7 ms before to 19.6 ms after the
- * kernel's {@code ETIMEDOUT} as the JVM saw it (median 10.9 ms after); at load average 9, 13.2 ms before to 53.7 ms
- * after (median 7.7 ms after; FIDELITY.md). Without {@code TCP_INFO} (NIO) the last
+ * HZ 250, 2 busy threads on 2 shared cores, 66 policies: in one run 4.7 ms before to 19.6 ms after the kernel's
+ * {@code ETIMEDOUT} as the JVM saw it (median 10.9 ms after); in a busier one (load average 8.9) 13.2 ms before to
+ * 53.7 ms after (median 7.7 ms after; FIDELITY.md). Without {@code TCP_INFO} (NIO) the last
  * arrival is the loop's stamp, up to two ticks late (more after a loop stall), which can delay the schedule by that
  * or by one wheel granularity; never early.
  *

@@ -112,8 +112,8 @@
  * <p>The timer fires each deadline at the first tick of its own wheel at or after it: the userspace verdict comes at
  * the kernel's expiry plus up to one wheel tick (10 ms by default) plus the event loop's delay. Measured against the
  * real kernel (FIDELITY.md), 66 policies on epoll at HZ 250 with two busy threads in the JVM on two shared cores:
- * at load average 5 the userspace verdict came 4.7 ms before to 19.6 ms after the kernel's {@code ETIMEDOUT} as the
- * JVM saw it (median 10.9 ms after); at load average 9, 13.2 ms before to 53.7 ms after (median 7.7 ms after).
+ * in one run the userspace verdict came 4.7 ms before to 19.6 ms after the kernel's {@code ETIMEDOUT} as the JVM saw
+ * it (median 10.9 ms after); in a busier one (load average 8.9), 13.2 ms before to 53.7 ms after (median 7.7 ms).
  *
  * <p>{@link io.vigil.core.policy.KernelClock#NOMINAL} keeps the nominal grid: probes at {@code idle + k × interval}
  * after the last arrival, the verdict at {@code idle + probes × interval} or the first {@code idle + k × interval >=
