@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class KernelInspectorTest {
 
-    /** A {@code KernelSample}: 12-byte header, 4 ints, 6 longs, padded to 8 bytes. */
+    /** A {@code KernelSample}: 12-byte header, 4 ints, 7 longs (lastDataSentMillis since c826850), padded to 8 bytes. */
     private static final long SAMPLE_BYTES = 88;
     private static final int SAMPLES = 20_000;
     /** What reading the allocation counter may itself allocate, once. */

@@ -7,6 +7,7 @@ import io.vigil.core.event.DeathReason;
 import io.vigil.core.kernel.KernelSample;
 import io.vigil.core.metrics.HealthRecorder;
 import io.vigil.core.metrics.HealthSubject;
+import io.vigil.core.policy.KernelClock;
 import io.vigil.core.socket.KernelAccess;
 import io.vigil.core.socket.KernelInspector;
 import org.jspecify.annotations.Nullable;
@@ -95,6 +96,21 @@ final class KernelEvidence {
      */
     static long receivedAt(KernelSample sample, long sampledAt) {
         return sampledAt - sample.lastDataReceivedMillis() * 1_000_000L + RECEIPT_MARGIN_NANOS;
+    }
+
+    /**
+     * Tells in which jiffy the kernel last received data from the peer: {@code tcpi_last_data_recv} is
+     * {@code jiffies_to_msecs(jiffies - lrcvtime)}, exact in whole jiffies where HZ divides 1000.
+     *
+     * @param sample a sample
+     * @param clock the kernel clock in the loop's ticker time
+     * @param after a ticker time read after the sample (so the jiffy of the sample is at most this one's: the result
+     *        is never earlier than the true receipt)
+     * @return absolute jiffies
+     */
+    static long receiptJiffy(KernelSample sample, KernelClock clock, long after) {
+        long ms = sample.lastDataReceivedMillis();
+        return clock.jiffyAt(after) - (ms * clock.hz() + 500) / 1000;
     }
 
     /**

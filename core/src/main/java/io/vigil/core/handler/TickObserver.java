@@ -8,6 +8,7 @@ import io.vigil.core.kernel.KernelSample;
 import io.vigil.core.machine.ChannelSnapshot;
 import io.vigil.core.machine.HealthStateMachine;
 import io.vigil.core.policy.KeepAlivePolicy;
+import io.vigil.core.policy.KernelClock;
 
 /**
  * What the machine judges a tick by: fills a {@link ChannelSnapshot} from the channel. The latest inbound stamp,
@@ -50,7 +51,8 @@ final class TickObserver {
         ChannelSnapshot seen = SNAPSHOT.get().reset(inbound);
         long pending = OutboundSnapshot.flushedBytes(ch);
         seen.outbound(pending, pending == 0 ? 0 : OutboundSnapshot.progressFingerprint(ch));
-        if (k.canSee() && (pending != 0 || k.recording() || now - inbound >= p.idleNanos())) {
+        KernelClock grid = seenBy.clock();
+        if (k.canSee() && (pending != 0 || k.recording() || now - inbound >= p.idleNanos() || !grid.isNominal())) {
             long sampledAt = t.preciseNow();
             KernelSample sample = k.sampleAtTick(ch);
             if (sample != null) {
@@ -58,8 +60,11 @@ final class TickObserver {
                 // for is the application's data, which keeps the connection busy as in the kernel's rule.
                 seen.kernelSend(sample.unacked() > seenBy.probesOut(), sample.retransmits() != 0,
                         KernelEvidence.sentAt(sample, sampledAt));
-                if (kernelReceiptsCount) {
+                if (kernelReceiptsCount && grid.isNominal()) {
                     seen.inbound(KernelEvidence.receivedAt(sample, sampledAt));
+                } else if (kernelReceiptsCount) {
+                    // On the kernel's grid the kernel's own receipt jiffy is the last arrival, whatever our loop did.
+                    seen.kernelReceipt(grid.startNanos(KernelEvidence.receiptJiffy(sample, grid, t.preciseNow())));
                 }
             }
         } else if (!k.canSee()) {

@@ -26,6 +26,8 @@ public final class ChannelSnapshot {
     boolean inputShutdown;
     boolean outputShutdown;
     boolean lagged;
+    boolean receiptKnown;
+    long receipt;
 
     /** Creates a snapshot of a writable, idle, open channel. */
     public ChannelSnapshot() {
@@ -51,6 +53,23 @@ public final class ChannelSnapshot {
         inputShutdown = false;
         outputShutdown = false;
         lagged = false;
+        receiptKnown = false;
+        receipt = 0;
+        return this;
+    }
+
+    /**
+     * Sets when the kernel received the latest data from the peer, from {@code TCP_INFO}: exact to the kernel's
+     * jiffy, so it supersedes the stamps (upper bounds of arrival) as the time of the last inbound message, in
+     * either direction (earlier: the stamp's margin; later: data the application has not read yet).
+     *
+     * @param receivedAt a time within the jiffy of the kernel's receipt (its start, for a machine on a kernel grid),
+     *        nanoseconds
+     * @return this
+     */
+    public ChannelSnapshot kernelReceipt(long receivedAt) {
+        this.receiptKnown = true;
+        this.receipt = receivedAt;
         return this;
     }
 

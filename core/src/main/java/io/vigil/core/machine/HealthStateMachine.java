@@ -3,6 +3,7 @@ package io.vigil.core.machine;
 import io.vigil.core.event.DeathReason;
 import io.vigil.core.internal.timer.TimerEntry;
 import io.vigil.core.policy.KeepAlivePolicy;
+import io.vigil.core.policy.KernelClock;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,6 +23,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The machine is itself the {@link TimerEntry} its timer holds, so one object per channel carries all health
  * and timer state. It writes {@link #deadline()}; the caller passes it to the timer.
+ *
+ * <p><b>The grid.</b> When {@link #clock()} is not {@link KernelClock#NOMINAL} (the handler's default), the
+ * machine replays the kernel's {@code tcp_keepalive_timer} in jiffies: each deadline is the start of the jiffy at which the kernel's
+ * timer wheel fires the kernel's own timer for the same policy and last arrival (re-armed from the previous expiry,
+ * rounded up to its wheel level's granularity), and elapsed times and the user timeout are compared in jiffies as the
+ * kernel compares them. See the timing section of the {@linkplain io.vigil.core.machine package documentation}.
  *
  * <p><b>Thread safety:</b> not thread-safe; confined to the channel's event loop.
  *
@@ -52,6 +59,18 @@ public abstract class HealthStateMachine extends TimerEntry {
     }
 
     /**
+     * Returns the clock whose grid the deadlines follow: the kernel's clock in the caller's ticker time
+     * ({@link KernelClock#forTickerOrigin(long)}), or {@link KernelClock#NOMINAL} (the default). A method rather
+     * than a field, so that the machine stays within 64 bytes: the caller usually holds the clock already. It must
+     * return the same clock for the machine's whole life.
+     *
+     * @return the clock
+     */
+    public KernelClock clock() {
+        return KernelClock.NOMINAL;
+    }
+
+    /**
      * Called on every state change the machine makes, as it makes it, on the caller's thread.
      *
      * @param from the state before
@@ -67,13 +86,16 @@ public abstract class HealthStateMachine extends TimerEntry {
      * @param now the current time, nanoseconds
      */
     public final void activate(KeepAlivePolicy policy, long now) {
+        KernelClock clock = clock();
         lastRx = now;
         lastWriteProgress = now;
         flags = 0;
         probesOut = 0;
         probesUnwritten = 0;
         reason = NO_REASON;
-        deadline = now + policy.idleNanos();
+        // The kernel arms keepalive a whole idle ahead, outside a timer callback, when the connection is established.
+        long idle = clock.toJiffies(policy.idleNanos());
+        deadline = clock.startNanos(clock.fireJiffy(clock.jiffyAt(now) + idle, idle));
         moveTo(HealthState.ACTIVE);
     }
 
@@ -107,10 +129,17 @@ public abstract class HealthStateMachine extends TimerEntry {
      * @return the action; on {@link TickAction#REARM} and {@link TickAction#PROBE} the new {@link #deadline()}
      */
     public final TickAction onTick(KeepAlivePolicy policy, long now, ChannelSnapshot seen) {
+        KernelClock clock = clock();
         if (!isArmedState()) {
             return TickAction.NONE;
         }
         observeInbound(seen.latestInbound);
+        if (seen.receiptKnown) {
+            // The kernel's receipt of the latest data is the truth: it supersedes the stamps (upper bounds).
+            lastRx = seen.receipt;
+        }
+        // The expiry this tick stands for: the kernel ran its timer at that jiffy, however late our loop is.
+        long expiry = clock.jiffyAt(deadline);
         // Row 6: half-closed.
         if (seen.inputShutdown || seen.outputShutdown) {
             moveTo(HealthState.SUSPENDED);
@@ -132,10 +161,13 @@ public abstract class HealthStateMachine extends TimerEntry {
             if (userTimeout > 0 && now - lastWriteProgress >= userTimeout && (seen.kernelView || !forgiveLag(seen))) {
                 return die(DeathReason.WRITE_STALLED);
             }
-            // Back when the user timeout runs out after the last progress, or after idle, whichever comes first.
+            // Back when the user timeout runs out after the last progress, or after a whole idle, whichever is first.
             long stalledAt = lastWriteProgress + userTimeout;
-            boolean stallFirst = userTimeout > 0 && stalledAt - now > 0 && stalledAt - (now + policy.idleNanos()) < 0;
-            deadline = stallFirst ? stalledAt : now + policy.idleNanos();
+            if (userTimeout > 0 && stalledAt - now > 0 && stalledAt - (now + policy.idleNanos()) < 0) {
+                deadline = stalledAt;
+            } else {
+                rearmFullIdle(policy, now, expiry);
+            }
             return TickAction.REARM;
         }
         flags &= ~BACKLOG;
@@ -144,18 +176,23 @@ public abstract class HealthStateMachine extends TimerEntry {
         // no stall), or reads paused with no kernel view of what arrived: no probe, and the silence counts for
         // nothing until the channel can be observed again.
         if (!seen.writable || seen.readsPaused) {
-            deadline = now + policy.idleNanos();
+            rearmFullIdle(policy, now, expiry);
             return TickAction.REARM;
         }
-        // Row 9: heard from within idle.
-        long elapsed = now - lastRx;
-        if (elapsed < policy.idleNanos()) {
-            deadline = lastRx + policy.idleNanos();
+        // Row 9: heard from within idle (in jiffies on a kernel grid: the kernel's elapsed = expiry - R).
+        long idle = clock.toJiffies(policy.idleNanos());
+        long lastRxJiffy = clock.jiffyAt(lastRx);
+        long elapsed = clock.isNominal() ? now - lastRx : expiry - lastRxJiffy;
+        if (elapsed < idle) {
+            // The lazy re-arm, from inside the kernel's timer callback (its wheel clock one jiffy ahead).
+            deadline = clock.isNominal() ? lastRx + idle
+                    : clock.startNanos(clock.fireJiffy(lastRxJiffy + idle, lastRxJiffy + idle - expiry - 1));
             return TickAction.REARM;
         }
-        // Row 10: give up, unless the caller's own loop lagged: then probe once more first.
-        if ((userTimeout > 0 ? elapsed >= userTimeout && probesOut > 0 : probesOut >= policy.probes())
-                && !forgiveLag(seen)) {
+        // Row 10: give up, unless the caller's own loop lagged with no kernel receipt to tell what arrived meanwhile:
+        // then probe once more first. With the kernel's receipt, the silence is the kernel's, whatever our loop did.
+        if ((userTimeout > 0 ? elapsed >= clock.toJiffies(userTimeout) && probesOut > 0
+                : probesOut >= policy.probes()) && (seen.receiptKnown || !forgiveLag(seen))) {
             if (probesUnwritten >= probesOut) {
                 return die(DeathReason.PROBES_UNWRITABLE);
             }
@@ -165,8 +202,13 @@ public abstract class HealthStateMachine extends TimerEntry {
         // Row 11: probe.
         probesOut++;
         long interval = policy.intervalNanos();
-        long base = now - deadline < interval ? deadline : now;
-        deadline = base + interval;
+        if (clock.isNominal()) {
+            long base = now - deadline < interval ? deadline : now;
+            deadline = base + interval;
+        } else {
+            long intervalJiffies = clock.toJiffies(interval);
+            deadline = clock.startNanos(clock.fireJiffy(expiry + intervalJiffies, intervalJiffies - 1));
+        }
         moveTo(HealthState.PROBING);
         return TickAction.PROBE;
     }
@@ -176,6 +218,17 @@ public abstract class HealthStateMachine extends TimerEntry {
         flags = (byte) ((flags | BACKLOG) & ~LAG_FORGIVEN);
         progressMark = fingerprint;
         lastWriteProgress = at;
+    }
+
+    /** Rows 7: re-arm a whole idle ahead, from the expiry (inside the kernel's callback) on a kernel grid. */
+    private void rearmFullIdle(KeepAlivePolicy policy, long now, long expiry) {
+        KernelClock clock = clock();
+        if (clock.isNominal()) {
+            deadline = now + policy.idleNanos();
+        } else {
+            long idle = clock.toJiffies(policy.idleNanos());
+            deadline = clock.startNanos(clock.fireJiffy(expiry + idle, idle - 1));
+        }
     }
 
     /**
@@ -200,12 +253,20 @@ public abstract class HealthStateMachine extends TimerEntry {
      * @return true if the deadline changed and the caller must re-arm the timer
      */
     public final boolean onIdleChanged(KeepAlivePolicy policy, long now, long latestInbound) {
+        KernelClock clock = clock();
         if (!isArmedState()) {
             return false;
         }
         observeInbound(latestInbound);
-        long remaining = policy.idleNanos() - (now - lastRx);
-        deadline = now + Math.max(0, remaining);
+        if (clock.isNominal()) {
+            long remaining = policy.idleNanos() - (now - lastRx);
+            deadline = now + Math.max(0, remaining);
+            return true;
+        }
+        // TCP_KEEPIDLE on a live socket: re-arm max(0, idle - elapsed) jiffies ahead, outside a timer callback.
+        long nowJiffy = clock.jiffyAt(now);
+        long ahead = Math.max(0, clock.toJiffies(policy.idleNanos()) - (nowJiffy - clock.jiffyAt(lastRx)));
+        deadline = clock.startNanos(clock.fireJiffy(nowJiffy + ahead, ahead));
         return true;
     }
 

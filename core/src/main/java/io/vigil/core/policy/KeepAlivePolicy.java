@@ -15,8 +15,10 @@ import org.jspecify.annotations.Nullable;
  * probe is sent; another follows every {@link #interval()}; any inbound message resets the count. A peer is
  * declared dead when {@link #probes()} probes went unanswered, or, when a {@link #userTimeout() user timeout} is
  * set, at the first probe tick at least that long after the last inbound message. With the default user timeout
- * ({@code idle + probes × interval}) both rules agree: a silent peer is declared dead
- * {@link #silentPeerVerdict()} after its last message.
+ * ({@code idle + probes × interval}) both rules agree. Both layers tick where the kernel's timer wheel fires, so a
+ * silent peer is declared dead a little after the nominal {@link #silentPeerVerdict()}: within
+ * {@link #kernelSchedule(KernelHz) kernelSchedule(hz)}{@code .verdictEarliest() .. verdictLatest()} after its last
+ * message (5.052 – 5.104 s for 2 s / 1 s / 3 probes at HZ 250).
  *
  * <pre>{@code
  * KeepAlivePolicy policy = KeepAlivePolicy.builder()
@@ -285,11 +287,14 @@ public final class KeepAlivePolicy {
     }
 
     /**
-     * Returns when a silent peer is declared dead, measured from its last inbound message, on the nominal grid
-     * that the userspace layer follows: {@code idle + probes × interval} without a user timeout, otherwise the first
-     * {@code idle + k × interval}, {@code k >= 1}, at or after the user timeout. The kernel's own verdict comes later
-     * (its timer expiries are late) and, for a user timeout just past a grid point, one expiry earlier: see
-     * {@link #kernelSchedule(KernelHz)} and {@link #requireUserTimeoutOnKernelGrid(KernelHz)}.
+     * Returns the nominal verdict for a silent peer, measured from its last inbound message: {@code idle + probes ×
+     * interval} without a user timeout, otherwise the first {@code idle + k × interval}, {@code k >= 1}, at or after
+     * the user timeout. Neither layer gives up exactly there: the kernel's timer expiries are late (the wheel rounds
+     * them up) and, for a user timeout just past a grid point, the kernel gives up one expiry earlier; the userspace
+     * layer follows the kernel (see the {@linkplain io.vigil.core.machine machine's timing rules}). When both
+     * really give up is {@link #kernelSchedule(KernelHz) kernelSchedule(hz)}{@code .verdictEarliest()} ..
+     * {@code verdictLatest()} over every jiffies phase, and {@link KernelSchedule#expiryJiffiesArmedAt} for a known
+     * one; {@link #requireUserTimeoutOnKernelGrid(KernelHz)} refuses an off-grid user timeout.
      *
      * @return the verdict time of a silent peer
      */
@@ -310,8 +315,8 @@ public final class KeepAlivePolicy {
     /**
      * Returns when the kernel really probes and gives up with this policy on a socket, for a kernel ticking at
      * {@code hz}: the {@link KernelSchedule} of {@link #toKernel(KernelRounding) toKernel(ROUND_UP)} (for a
-     * kernel-representable policy, exactly its values). Unlike {@link #silentPeerVerdict()}, the nominal grid that
-     * the userspace layer follows, this includes the kernel's late timer expiries.
+     * kernel-representable policy, exactly its values). Unlike the nominal {@link #silentPeerVerdict()}, this
+     * includes the kernel's late timer expiries, which the userspace layer follows too.
      *
      * @param hz the kernel's tick rate
      * @return the kernel's schedule

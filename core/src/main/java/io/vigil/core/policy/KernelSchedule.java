@@ -106,7 +106,8 @@ public final class KernelSchedule {
             // lands on the user timeout exactly, and just before it one spacing later (less a jiffy).
             long lowNeed = userTimeout - idle - interval - cMax;
             long highNeed = userTimeout - idle - interval - cMin;
-            long j = Math.max(1, Limits.ceilDiv(lowNeed, spacing));
+            // j = k - 1 for the k-th expiry, k >= 1: the first expiry (j = 0) can cross the user timeout too.
+            long j = Math.max(0, Limits.ceilDiv(lowNeed, spacing));
             if (j * spacing < highNeed) {
                 vMin = Math.min(vMin, userTimeout);
                 vMax = Math.max(vMax, userTimeout - 1 + spacing);

@@ -9,6 +9,7 @@ import io.vigil.core.machine.HealthState;
 import io.vigil.core.metrics.MicrometerHealthRecorder;
 import io.vigil.core.metrics.VigilMeters;
 import io.vigil.core.policy.KeepAlivePolicy;
+import io.vigil.core.policy.KernelClock;
 import io.vigil.core.probe.HeartbeatProber;
 import io.vigil.core.probe.HeartbeatResponder;
 import io.vigil.core.testing.EventRecorder;
@@ -42,7 +43,7 @@ class ConnectionGaugesTest {
     }
 
     private void start() {
-        handler = new KeepAliveHandler(POLICY, HeartbeatProber.INSTANCE, recorder);
+        handler = new KeepAliveHandler(POLICY, HeartbeatProber.INSTANCE, recorder, KernelClock.NOMINAL);
         channel = TestChannel.create(handler, HeartbeatResponder.handler());
         events = new EventRecorder(channel.ticker());
         channel.pipeline().addLast(events);

@@ -23,6 +23,10 @@ import io.vigil.core.machine.HealthState;
 import io.vigil.core.metrics.HealthRecorder;
 import io.vigil.core.metrics.HealthSubject;
 import io.vigil.core.policy.KeepAlivePolicy;
+import io.vigil.core.policy.KernelClock;
+import io.vigil.core.policy.KernelHz;
+import io.vigil.core.policy.KernelKeepAlive;
+import io.vigil.core.policy.KernelSchedule;
 import io.vigil.core.policy.ProofOfLife;
 import io.vigil.core.probe.HeartbeatCodec;
 import io.vigil.core.probe.HeartbeatFrame;
@@ -68,7 +72,7 @@ class KeepAliveHandlerTest {
     }
 
     private void start(KeepAlivePolicy policy, HealthRecorder recorder) {
-        handler = new KeepAliveHandler(policy, HeartbeatProber.INSTANCE, recorder);
+        handler = new KeepAliveHandler(policy, HeartbeatProber.INSTANCE, recorder, KernelClock.NOMINAL);
         startWith(handler, HeartbeatResponder.handler());
     }
 
@@ -115,6 +119,42 @@ class KeepAliveHandlerTest {
             }
         }
         return ids;
+    }
+
+    /**
+     * The handler's default grid is the kernel's: on a {@link KernelClock} (HZ 250, jiffy 0 at the ticker's 0) every
+     * probe and the verdict come at the kernel's expiry for a connection armed and last heard from at 0
+     * ({@link KernelSchedule#expiryJiffiesArmedAt}: 2.016, 3.040, 4.064 and 5.088 s for 2 s / 1 s / 3 probes), at the
+     * first timer tick at or after it; the evidence states the silence with the stamp margin as its uncertainty
+     * (an embedded channel has no kernel receipt time).
+     */
+    @Test
+    void onTheKernelsGridASilentPeerIsProbedAndDeclaredDeadWhereTheKernelWould() {
+        KernelHz hz = KernelHz.of(250);
+        handler = new KeepAliveHandler(POLICY, HeartbeatProber.INSTANCE, HealthRecorder.NOOP, KernelClock.of(hz, 0));
+        startWith(handler, HeartbeatResponder.handler());
+        assertThat(channel.ticker().initialNanoTime()).as("jiffy 0 starts at the ticker's 0").isZero();
+        KernelSchedule s = KernelSchedule.of(new KernelKeepAlive(2, 1, 3, 5000), hz);
+        long[] expiries = new long[4];
+        for (int k = 0; k < 4; k++) {
+            expiries[k] = hz.toNanos(s.expiryJiffiesArmedAt(k, 0, 0));
+        }
+        assertThat(expiries).containsExactly(2_016 * MS, 3_040 * MS, 4_064 * MS, 5_088 * MS);
+        assertThat(s.verdictExpiryArmedAt(0, 0)).isEqualTo(3);
+        advanceTo(6 * S);
+        List<Timed> seen = events.events();
+        assertThat(seen).extracting(Timed::what).containsExactly(PeerIdle.INSTANCE, ProbeSent.of(1), ProbeSent.of(2),
+                ProbeSent.of(3), seen.get(4).what());
+        long[] at = {seen.get(1).nanos(), seen.get(2).nanos(), seen.get(3).nanos(), seen.get(4).nanos()};
+        for (int k = 0; k < 4; k++) {
+            assertThat(at[k]).as("expiry %d", k).isBetween(expiries[k], expiries[k] + TICK);
+        }
+        PeerDead dead = (PeerDead) seen.get(4).what();
+        assertThat(dead.reason()).isEqualTo(DeathReason.PROBES_UNANSWERED);
+        assertThat(dead.evidence().sinceLastInbound()).isEqualTo(Duration.ofNanos(at[3]));
+        assertThat(dead.evidence().silenceUncertaintyNanos()).isEqualTo(2 * TICK);
+        channel.readOutbound();
+        pingIds();
     }
 
     @Test
@@ -215,7 +255,7 @@ class KeepAliveHandlerTest {
     @Test
     void row3RepliesNobodyAskedForPassOnAndKeepNoSilentPeerAliveAndAForgedIdGivesNoRoundTripTime() {
         // No responder: what KeepAliveHandler does not consume reaches the next handler.
-        handler = new KeepAliveHandler(POLICY, HeartbeatProber.INSTANCE);
+        handler = new KeepAliveHandler(POLICY, HeartbeatProber.INSTANCE, HealthRecorder.NOOP, KernelClock.NOMINAL);
         startWith(handler);
         advanceTo(2 * S);
         assertThat(pingIds()).containsExactly(2 * S);
@@ -245,7 +285,7 @@ class KeepAliveHandlerTest {
                 promise.setFailure(new IOException("send failed"));
             }
         };
-        handler = new KeepAliveHandler(POLICY, HeartbeatProber.INSTANCE);
+        handler = new KeepAliveHandler(POLICY, HeartbeatProber.INSTANCE, HealthRecorder.NOOP, KernelClock.NOMINAL);
         startWith(failing, handler);
         advanceTo(2 * S);
         assertThat(eventsAt(2 * S)).hasSize(3).element(2).isInstanceOfSatisfying(ProbeFailed.class, f -> {
@@ -276,7 +316,7 @@ class KeepAliveHandlerTest {
                         + msg.getClass().getSimpleName() + " (expected: ByteBuf, FileRegion)"));
             }
         };
-        handler = new KeepAliveHandler(POLICY, HeartbeatProber.INSTANCE);
+        handler = new KeepAliveHandler(POLICY, HeartbeatProber.INSTANCE, HealthRecorder.NOOP, KernelClock.NOMINAL);
         startWith(transport, handler, new HeartbeatCodec(), HeartbeatResponder.handler());
         advanceTo(2 * S);
         assertThat(events.exceptions()).hasSize(1);
@@ -415,7 +455,7 @@ class KeepAliveHandlerTest {
     void worksWhenAddedToAnAlreadyActiveChannel() {
         startWith();
         advanceTo(1 * S);
-        handler = new KeepAliveHandler(POLICY, HeartbeatProber.INSTANCE);
+        handler = new KeepAliveHandler(POLICY, HeartbeatProber.INSTANCE, HealthRecorder.NOOP, KernelClock.NOMINAL);
         channel.pipeline().addFirst(handler);
         assertThat(handler.state()).isEqualTo(HealthState.ACTIVE);
         advanceTo(4 * S);
@@ -504,7 +544,7 @@ class KeepAliveHandlerTest {
 
     @Test
     void afterOurOwnVerdictAFrameCutShortByOurCloseIsNotBlamedOnThePeer() {
-        handler = new KeepAliveHandler(POLICY, HeartbeatProber.INSTANCE);
+        handler = new KeepAliveHandler(POLICY, HeartbeatProber.INSTANCE, HealthRecorder.NOOP, KernelClock.NOMINAL);
         startWith(new HeartbeatCodec(), handler, HeartbeatResponder.handler());
         advanceTo(4_900 * MS);
         channel.releaseOutbound(); // the encoded PINGs

@@ -9,7 +9,9 @@ import io.vigil.core.event.PeerDead;
 import io.vigil.core.event.ProbeSent;
 import io.vigil.core.internal.timer.TimerWheels;
 import io.vigil.core.machine.HealthState;
+import io.vigil.core.metrics.HealthRecorder;
 import io.vigil.core.policy.KeepAlivePolicy;
+import io.vigil.core.policy.KernelClock;
 import io.vigil.core.probe.HeartbeatFrame;
 import io.vigil.core.probe.HeartbeatProber;
 import io.vigil.core.probe.HeartbeatResponder;
@@ -51,7 +53,7 @@ class LocalFaultsTest {
     }
 
     private void start() {
-        handler = new KeepAliveHandler(POLICY, HeartbeatProber.INSTANCE);
+        handler = new KeepAliveHandler(POLICY, HeartbeatProber.INSTANCE, HealthRecorder.NOOP, KernelClock.NOMINAL);
         channel = TestChannel.create(handler, HeartbeatResponder.handler());
         events = new EventRecorder(channel.ticker());
         channel.pipeline().addLast(events);

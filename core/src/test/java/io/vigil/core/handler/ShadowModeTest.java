@@ -11,6 +11,7 @@ import io.vigil.core.machine.HealthState;
 import io.vigil.core.metrics.MicrometerHealthRecorder;
 import io.vigil.core.metrics.VigilMeters;
 import io.vigil.core.policy.KeepAlivePolicy;
+import io.vigil.core.policy.KernelClock;
 import io.vigil.core.probe.HeartbeatProber;
 import io.vigil.core.probe.HeartbeatResponder;
 import io.vigil.core.testing.EventRecorder;
@@ -37,7 +38,8 @@ class ShadowModeTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         MicrometerHealthRecorder recorder = new MicrometerHealthRecorder();
         recorder.bindTo(registry);
-        KeepAliveHandler handler = new KeepAliveHandler(policy, HeartbeatProber.INSTANCE, recorder).shadow(true);
+        KeepAliveHandler handler = new KeepAliveHandler(policy, HeartbeatProber.INSTANCE, recorder, KernelClock.NOMINAL)
+                .shadow(true);
         TestChannel channel = TestChannel.create(handler, HeartbeatResponder.handler());
         EventRecorder events = new EventRecorder(channel.ticker());
         channel.pipeline().addLast(events);

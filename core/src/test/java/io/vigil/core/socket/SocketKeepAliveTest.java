@@ -22,6 +22,8 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.vigil.core.event.KernelOptionsApplied;
+import io.vigil.core.handler.HeartbeatKeepAlive;
+import io.vigil.core.handler.KeepAliveHandler;
 import io.vigil.core.metrics.HealthRecorder;
 import io.vigil.core.metrics.HealthSubject;
 import io.vigil.core.policy.KeepAlivePolicy;
@@ -90,6 +92,52 @@ class SocketKeepAliveTest {
             assertThat(ch.eventLoop().submit(() -> ch.pipeline().get(VigilPipeline.SOCKET_KEEPALIVE))
                     .get(5, TimeUnit.SECONDS)).as("removed itself").isNull();
             assertThat(ch.isActive()).as("reporting mode keeps the channel").isTrue();
+        } finally {
+            ch.close().syncUninterruptibly();
+            server.close().syncUninterruptibly();
+        }
+    }
+
+    /**
+     * NIO on JDK 17 takes the keepalive trio but not {@code TCP_USER_TIMEOUT}: the kernel then gives up after
+     * {@code TCP_KEEPCNT} probes, so a {@code KeepAliveHandler} with the same policy drops its user timeout and gives
+     * its verdict after the same probes. An off-grid user timeout shows the difference it would otherwise make: with
+     * it the userspace layer would give up after 2 probes, the kernel after 4.
+     */
+    @Test
+    void onNioWithoutTcpUserTimeoutTheUserspaceLayerFollowsTheKernelsProbeCount() throws Exception {
+        KeepAlivePolicy offGrid = POLICY.toBuilder().userTimeout(Duration.ofMillis(12_500)).build();
+        assertThat(offGrid.silentPeerProbes()).as("the user timeout alone would stop after").isEqualTo(2);
+        CompletableFuture<KeepAliveHandler> handler = new CompletableFuture<>();
+        ServerBootstrap sb = new ServerBootstrap().group(NIO).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInboundHandlerAdapter());
+        Channel server = sb.bind("127.0.0.1", 0).syncUninterruptibly().channel();
+        Bootstrap b = new Bootstrap().group(NIO).channel(NioSocketChannel.class).handler(new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                KeepAliveHandler k =
+                        HeartbeatKeepAlive.install(ch.pipeline(), offGrid);
+                ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                        if (evt instanceof KernelOptionsApplied) {
+                            handler.complete(k);
+                        }
+                        ReferenceCountUtil.release(evt);
+                    }
+                });
+            }
+        });
+        Channel ch = SocketKeepAlive.of(offGrid).configure(b).connect(server.localAddress()).syncUninterruptibly()
+                .channel();
+        try {
+            KeepAliveHandler k = handler.get(5, TimeUnit.SECONDS);
+            KeepAlivePolicy followed = k.policy();
+            assertThat(followed.userTimeout()).isEqualTo(Duration.ZERO);
+            assertThat(followed.probes()).isEqualTo(4);
+            assertThat(followed.silentPeerProbes()).as("as the kernel: TCP_KEEPCNT").isEqualTo(4);
+            assertThat(followed.idle()).isEqualTo(offGrid.idle());
+            assertThat(followed.interval()).isEqualTo(offGrid.interval());
         } finally {
             ch.close().syncUninterruptibly();
             server.close().syncUninterruptibly();

@@ -5,6 +5,7 @@ import io.vigil.core.handler.KeepAliveHandler;
 import io.vigil.core.internal.timer.TimerWheels;
 import io.vigil.core.metrics.HealthRecorder;
 import io.vigil.core.policy.KeepAlivePolicy;
+import io.vigil.core.policy.KernelClock;
 import io.vigil.core.probe.HeartbeatFrame;
 import io.vigil.core.probe.HeartbeatProber;
 import io.vigil.core.probe.HeartbeatResponder;
@@ -27,7 +28,8 @@ public final class HealthPeer implements AutoCloseable {
     private final List<Long> probesSeen = new ArrayList<>();
 
     private HealthPeer(KeepAlivePolicy policy, HealthRecorder recorder) {
-        handler = new KeepAliveHandler(policy, HeartbeatProber.INSTANCE, recorder).exceptionOnVerdict(true);
+        handler = new KeepAliveHandler(policy, HeartbeatProber.INSTANCE, recorder, KernelClock.NOMINAL)
+                .exceptionOnVerdict(true);
         channel = TestChannel.create(handler, HeartbeatResponder.handler());
         events = new EventRecorder(channel.ticker());
         channel.pipeline().addLast(events);

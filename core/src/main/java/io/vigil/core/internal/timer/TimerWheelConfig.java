@@ -15,8 +15,9 @@ import org.jspecify.annotations.Nullable;
  * {@link ExceptionInInitializerError}):
  * <ul>
  *   <li>{@code io.vigil.timer.tickMillis} — the tick, default {@value #DEFAULT_TICK_MILLIS} ms. A deadline fires at
- *       the first tick at or after it: at most one tick late, never early. Inbound traffic is stamped with the
- *       loop clock plus two ticks, so a verdict lands at most three ticks after the true last arrival.</li>
+ *       the first tick at or after it: at most one tick late (plus the event loop's delay), never early. Inbound
+ *       traffic is stamped with the loop clock plus two ticks, an upper bound of its arrival, used where the
+ *       transport has no kernel receipt time ({@code TCP_INFO}).</li>
  *   <li>{@code io.vigil.timer.maxExpiriesPerTick} — expiries handled in one tick before the rest waits for the
  *       next, default {@value #DEFAULT_MAX_EXPIRIES_PER_TICK}.</li>
  *   <li>{@code io.vigil.timer.maxTickMicros} — time one tick may spend on expiries before the rest waits for the
