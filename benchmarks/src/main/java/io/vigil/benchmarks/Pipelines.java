@@ -1,5 +1,6 @@
 package io.vigil.benchmarks;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -11,7 +12,9 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.local.LocalIoHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.MockTicker;
 import io.netty.util.concurrent.Ticker;
 import io.vigil.core.event.PeerIdle;
 import io.vigil.core.event.PeerAlive;
@@ -130,6 +133,20 @@ public final class Pipelines {
     }
 
     /**
+     * Moves the mock clock one timer tick and runs the loop once, so that the stamps taken so far belong to a cached
+     * clock epoch that ended on time. A single jump of the mock clock over many ticks is otherwise taken for a stall
+     * of the loop, and Vigil raises the stamps of that epoch to the end of the jump (never early).
+     *
+     * @param ticker the mock clock
+     * @param loop the shared loop
+     * @param tickNanos the timer's tick
+     */
+    public static void closeStampEpoch(MockTicker ticker, ManualIoEventLoop loop, long tickNanos) {
+        ticker.advance(tickNanos, TimeUnit.NANOSECONDS);
+        loop.runNow();
+    }
+
+    /**
      * Runs the shared loop until {@code done} holds, at most {@code maxRuns} times.
      *
      * @param loop the loop
@@ -159,12 +176,27 @@ public final class Pipelines {
     /** The outbound end, next to the head: completes every write's promise and drops it; counts writes and pings. */
     @ChannelHandler.Sharable
     public static final class Sink extends ChannelOutboundHandlerAdapter {
+        /** Per channel, the id of its latest ping (one holder per channel, made on its first ping). */
+        private static final AttributeKey<long[]> LAST_PING = AttributeKey.valueOf("bench.lastPing");
+
         /** Writes seen. */
         public long writes;
         /** Heartbeat pings seen. */
         public long pings;
         /** The id of the latest ping. */
         public long lastPingId;
+
+        /**
+         * Returns the id of the latest ping written on a channel, so that its peer can answer that very probe (Vigil
+         * consumes only a reply whose id is one of its outstanding probes').
+         *
+         * @param ch the channel
+         * @return the id, or {@link Long#MIN_VALUE} before its first ping
+         */
+        public static long lastPingId(Channel ch) {
+            long[] id = ch.attr(LAST_PING).get();
+            return id == null ? Long.MIN_VALUE : id[0];
+        }
 
         @Override
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
@@ -174,6 +206,12 @@ public final class Pipelines {
                 if (frame.isPing()) {
                     pings++;
                     lastPingId = frame.id();
+                    long[] id = ctx.channel().attr(LAST_PING).get();
+                    if (id == null) {
+                        id = new long[1];
+                        ctx.channel().attr(LAST_PING).set(id);
+                    }
+                    id[0] = frame.id();
                 }
             }
             ReferenceCountUtil.release(msg);

@@ -131,16 +131,18 @@ public class ProbeCycleBenchmark extends AbstractBenchmark {
     @Benchmark
     public void cycle() {
         long pings = sink.pings + channels;
-        ticker.advance(IDLE.toNanos(), TimeUnit.NANOSECONDS);
+        Pipelines.closeStampEpoch(ticker, loop, TICK);
+        ticker.advance(IDLE.toNanos() - TICK, TimeUnit.NANOSECONDS);
         runUntil(() -> sink.pings >= pings);
-        HeartbeatFrame pong = HeartbeatFrame.pong(sink.lastPingId);
         for (int i = 0; i < order.length; i++) {
             ChannelPipeline p = pipelines[order[i]];
-            p.fireChannelRead(pong);
+            // Each peer answers its own probe: Vigil takes only a reply whose id is one of its outstanding probes'.
+            p.fireChannelRead(HeartbeatFrame.pong(Pipelines.Sink.lastPingId(p.channel())));
             p.fireChannelReadComplete();
         }
         // The probe timer comes due: Vigil re-arms the idle timer from the last arrival (the heap has nothing due).
-        ticker.advance(TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+        Pipelines.closeStampEpoch(ticker, loop, TICK);
+        ticker.advance(TIMEOUT.toNanos() - TICK, TimeUnit.NANOSECONDS);
         LoopTimer w = wheel;
         if (w != null) {
             expiries += 2L * channels;

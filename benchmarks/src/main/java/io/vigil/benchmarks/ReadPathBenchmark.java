@@ -3,6 +3,7 @@ package io.vigil.benchmarks;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ManualIoEventLoop;
 import io.netty.util.concurrent.MockTicker;
+import io.vigil.core.internal.timer.TimerWheelConfig;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -50,6 +51,7 @@ public class ReadPathBenchmark extends AbstractBenchmark {
         if (!"bare".equals(impl) && !"hop".equals(impl)) {
             // ish-all fires reader, writer and all-idle events.
             long events = "ish-all".equals(impl) ? 3L * channels : channels;
+            Pipelines.closeStampEpoch(ticker, loop, TimerWheelConfig.fromSystemProperties().tickNanos());
             ticker.advance(Pipelines.IDLE.toSeconds() + 1, TimeUnit.SECONDS);
             Pipelines.runUntil(loop, () -> consumer.idle >= events, 100_000);
             check(consumer.idle == events, "idle events of every channel: " + consumer.idle + " of " + events);

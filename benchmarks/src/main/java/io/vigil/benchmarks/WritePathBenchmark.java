@@ -4,6 +4,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ManualIoEventLoop;
 import io.netty.util.concurrent.MockTicker;
+import io.vigil.core.internal.timer.TimerWheelConfig;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -55,6 +56,7 @@ public class WritePathBenchmark extends AbstractBenchmark {
         }
         check(sink.writes == channels, "every write reached the sink: " + sink.writes + " of " + channels);
         if (!"bare".equals(impl)) {
+            Pipelines.closeStampEpoch(ticker, loop, TimerWheelConfig.fromSystemProperties().tickNanos());
             ticker.advance(Pipelines.IDLE.toSeconds() + 1, TimeUnit.SECONDS);
             Pipelines.runUntil(loop, () -> consumer.idle >= channels, 100_000);
             check(consumer.idle == channels, "one idle event per channel: " + consumer.idle + " of " + channels);
