@@ -23,10 +23,6 @@ import io.vigil.core.event.ProbeSetupException;
 import io.vigil.core.event.ShadowVerdict;
 import io.vigil.core.internal.timer.HealthTimer;
 import io.vigil.core.internal.timer.TimerWheels;
-import io.vigil.core.kernel.KernelOption;
-import io.vigil.core.kernel.KernelOptionsReport;
-import io.vigil.core.kernel.KernelSample;
-import io.vigil.core.kernel.OptionOutcome;
 import io.vigil.core.machine.ChannelSnapshot;
 import io.vigil.core.machine.HealthState;
 import io.vigil.core.machine.HealthStateMachine;
@@ -34,15 +30,12 @@ import io.vigil.core.machine.TickAction;
 import io.vigil.core.metrics.GuardedHealthRecorder;
 import io.vigil.core.metrics.HealthRecorder;
 import io.vigil.core.metrics.HealthSubject;
-import io.vigil.core.policy.DurationFormat;
 import io.vigil.core.policy.KeepAlivePolicy;
 import io.vigil.core.policy.KernelClock;
-import io.vigil.core.policy.KernelKeepAlive;
 import io.vigil.core.policy.KernelRounding;
 import io.vigil.core.policy.ProofOfLife;
 import io.vigil.core.probe.Prober;
 import io.vigil.core.socket.Transport;
-import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -179,25 +172,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
         this.prober = Objects.requireNonNull(prober, "prober");
         this.recorder = GuardedHealthRecorder.of(recorder);
         this.clock = Objects.requireNonNull(clock, "clock");
-        setPolicy(checkResolvable(Objects.requireNonNull(policy, "policy")));
-    }
-
-    /** The timer cannot keep deadlines finer than its tick: such a policy is refused, with the reason. */
-    private static KeepAlivePolicy checkResolvable(KeepAlivePolicy policy) {
-        long tick;
-        try {
-            tick = TimerWheels.config().tickNanos();
-        } catch (IllegalArgumentException badTimerProperty) {
-            return policy; // reported, naming the property, when the handler arms its timer
-        }
-        if (policy.intervalNanos() < tick || policy.idleNanos() < tick) {
-            String which = policy.intervalNanos() < tick ? "interval = " + DurationFormat.formatNanos(
-                    policy.intervalNanos()) : "idle = " + DurationFormat.formatNanos(policy.idleNanos());
-            throw new IllegalArgumentException(which + " is finer than the keepalive timer's tick of "
-                    + DurationFormat.formatNanos(tick) + " (io.vigil.timer.tickMillis): its deadlines could not be kept;"
-                    + " allowed >= " + DurationFormat.formatNanos(tick));
-        }
-        return policy;
+        setPolicy(PolicyFit.resolvable(Objects.requireNonNull(policy, "policy")));
     }
 
     private void setPolicy(KeepAlivePolicy newPolicy) {
@@ -223,7 +198,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
      * @param newPolicy the policy
      */
     public void policy(KeepAlivePolicy newPolicy) {
-        checkResolvable(Objects.requireNonNull(newPolicy, "newPolicy"));
+        PolicyFit.resolvable(Objects.requireNonNull(newPolicy, "newPolicy"));
         ChannelHandlerContext c = ctx;
         if (c != null && !c.executor().inEventLoop()) {
             c.executor().execute(() -> policy(newPolicy));
@@ -448,7 +423,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof KernelOptionsApplied) {
-            KeepAlivePolicy followed = followKernel(policy, ((KernelOptionsApplied) evt).report());
+            KeepAlivePolicy followed = PolicyFit.followKernel(policy, ((KernelOptionsApplied) evt).report());
             if (followed != policy) {
                 logger.warn("{}: the kernel could not take TCP_USER_TIMEOUT = {} ms on this {} socket, so it gives up"
                         + " on a silent peer after TCP_KEEPCNT = {} probes; KeepAliveHandler follows it with no user"
@@ -462,42 +437,6 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
         super.userEventTriggered(ctx, evt);
     }
 
-    /**
-     * The policy this layer must follow given what the kernel took: {@code policy} itself, or, when the kernel runs
-     * the same idle, interval and probes without the requested user timeout, the same without a user timeout.
-     */
-    static KeepAlivePolicy followKernel(KeepAlivePolicy policy, KernelOptionsReport report) {
-        if (policy.userTimeoutNanos() == 0) {
-            return policy;
-        }
-        KernelKeepAlive kernel = policy.toKernel(KernelRounding.ROUND_UP);
-        boolean userTimeoutMissing = false;
-        int matched = 0;
-        for (OptionOutcome o : report.outcomes()) {
-            boolean applied = o.status() == OptionOutcome.Status.APPLIED;
-            switch (o.option()) {
-                case TCP_USER_TIMEOUT:
-                    userTimeoutMissing = o.status() == OptionOutcome.Status.UNSUPPORTED && o.requested() > 0;
-                    break;
-                case SO_KEEPALIVE:
-                    matched += applied && o.requested() == 1 ? 1 : 0;
-                    break;
-                case TCP_KEEPIDLE:
-                    matched += applied && o.requested() == kernel.idleSeconds() ? 1 : 0;
-                    break;
-                case TCP_KEEPINTVL:
-                    matched += applied && o.requested() == kernel.intervalSeconds() ? 1 : 0;
-                    break;
-                case TCP_KEEPCNT:
-                    matched += applied && o.requested() == kernel.probes() ? 1 : 0;
-                    break;
-                default:
-                    break;
-            }
-        }
-        return userTimeoutMissing && matched == KernelOption.values().length - 1
-                ? policy.toBuilder().userTimeout(Duration.ZERO).build() : policy;
-    }
 
     /** Rows K1 and K2: a kernel verdict on the read path; any other error passes on. */
     @Override
@@ -676,28 +615,8 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
     private void declareDead(ChannelHandlerContext c, Entry e, DeathReason reason, long now,
                              @Nullable Throwable cause) {
         Channel ch = c.channel();
-        KernelEvidence k = kernel;
-        KernelSample sample = k == null ? null : k.sampleAtVerdict(ch);
-        long pending = OutboundSnapshot.payloadBytes(ch);
-        KernelClock grid = e.clock();
         HealthTimer t = timer;
-        // The evidence is stated at the moment the verdict is made, not at the tick's (cached) time: one clock read.
-        long at = t == null ? now : t.preciseNow();
-        long silence;
-        long uncertainty;
-        if (sample != null && !grid.isNominal() && peerProbesProveLife) {
-            // The kernel's receipt, in whole jiffies: the data arrived within jiffy r.
-            long r = KernelEvidence.receiptJiffy(sample, grid, at);
-            silence = at - grid.startNanos(r + 1);
-            uncertainty = grid.tickNanos();
-        } else {
-            // The stamp is an upper bound of the arrival, at most the stamp margin late (more if the loop stalled
-            // before the read, which the margin cannot know).
-            silence = at - e.lastRx();
-            uncertainty = t == null ? 0 : t.stampMarginNanos();
-        }
-        Evidence evidence = new Evidence(Math.max(0, silence), e.probesOut(), pending,
-                pending == 0 ? 0 : at - e.lastWriteProgress(), sample, uncertainty);
+        Evidence evidence = VerdictEvidence.of(ch, kernel, e, t, peerProbesProveLife, now);
         PeerDead verdict = new PeerDead(reason, evidence);
         if (shadow && !reason.isKernel() && t != null) {
             // Shadow mode: report what would have happened, enforce nothing, and watch afresh from now.

@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** {@link KeepAliveHandler#followKernel}: the userspace layer drops its user timeout only where the kernel did. */
+/** {@link PolicyFit#followKernel}: the userspace layer drops its user timeout only where the kernel did. */
 class FollowKernelTest {
 
     private static final KeepAlivePolicy POLICY = KeepAlivePolicy.builder().idle(Duration.ofSeconds(7))
@@ -28,15 +28,15 @@ class FollowKernelTest {
 
     @Test
     void theSamePolicyWithoutTheUserTimeoutIsFollowed() {
-        KeepAlivePolicy followed = KeepAliveHandler.followKernel(POLICY, report(7, Status.UNSUPPORTED));
+        KeepAlivePolicy followed = PolicyFit.followKernel(POLICY, report(7, Status.UNSUPPORTED));
         assertThat(followed).isEqualTo(POLICY.toBuilder().userTimeout(Duration.ZERO).build());
     }
 
     @Test
     void aKernelThatTookTheUserTimeoutOrRunsAnotherPolicyChangesNothing() {
-        assertThat(KeepAliveHandler.followKernel(POLICY, report(7, Status.APPLIED))).isSameAs(POLICY);
-        assertThat(KeepAliveHandler.followKernel(POLICY, report(8, Status.UNSUPPORTED))).isSameAs(POLICY);
+        assertThat(PolicyFit.followKernel(POLICY, report(7, Status.APPLIED))).isSameAs(POLICY);
+        assertThat(PolicyFit.followKernel(POLICY, report(8, Status.UNSUPPORTED))).isSameAs(POLICY);
         KeepAlivePolicy none = POLICY.toBuilder().userTimeout(Duration.ZERO).build();
-        assertThat(KeepAliveHandler.followKernel(none, report(7, Status.UNSUPPORTED))).isSameAs(none);
+        assertThat(PolicyFit.followKernel(none, report(7, Status.UNSUPPORTED))).isSameAs(none);
     }
 }

@@ -1,0 +1,56 @@
+package io.vigil.core.handler;
+
+import io.netty.channel.Channel;
+import io.vigil.core.event.Evidence;
+import io.vigil.core.internal.timer.HealthTimer;
+import io.vigil.core.kernel.KernelSample;
+import io.vigil.core.machine.HealthStateMachine;
+import io.vigil.core.policy.KernelClock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a verdict states: the silence (with its uncertainty), the probes out, what waits to be written and since when
+ * it made no progress, and the kernel's last word ({@code TCP_INFO}), all as of the moment the verdict is made.
+ *
+ * <p><b>Thread safety:</b> on the channel's event loop.
+ */
+final class VerdictEvidence {
+
+    private VerdictEvidence() {
+    }
+
+    /**
+     * Gathers the evidence of a verdict.
+     *
+     * @param ch the channel
+     * @param kernel its kernel view, or null before it was active
+     * @param machine the machine that made the verdict
+     * @param timer its loop's timer, or null
+     * @param kernelReceiptsCount whether data the kernel received counts as proof of life (the policy's rule)
+     * @param now the tick's time, nanoseconds
+     * @return the evidence
+     */
+    static Evidence of(Channel ch, @Nullable KernelEvidence kernel, HealthStateMachine machine,
+                       @Nullable HealthTimer timer, boolean kernelReceiptsCount, long now) {
+        KernelSample sample = kernel == null ? null : kernel.sampleAtVerdict(ch);
+        long pending = OutboundSnapshot.payloadBytes(ch);
+        KernelClock grid = machine.clock();
+        // Stated at the moment the verdict is made, not at the tick's (cached) time: one clock read.
+        long at = timer == null ? now : timer.preciseNow();
+        long silence;
+        long uncertainty;
+        if (sample != null && !grid.isNominal() && kernelReceiptsCount) {
+            // The kernel's receipt, in whole jiffies: the data arrived within jiffy r.
+            long r = KernelEvidence.receiptJiffy(sample, grid, at);
+            silence = at - grid.startNanos(r + 1);
+            uncertainty = grid.tickNanos();
+        } else {
+            // The stamp is an upper bound of the arrival, at most the stamp margin late (more if the loop stalled
+            // before the read, which the margin cannot know).
+            silence = at - machine.lastRx();
+            uncertainty = timer == null ? 0 : timer.stampMarginNanos();
+        }
+        return new Evidence(Math.max(0, silence), machine.probesOut(), pending,
+                pending == 0 ? 0 : at - machine.lastWriteProgress(), sample, uncertainty);
+    }
+}
