@@ -18,5 +18,6 @@ package io.vigil.core.event;
  * @since 0.1
  */
 public sealed interface HealthEvent
-        permits PeerIdle, ProbeSent, ProbeFailed, PeerAlive, PeerDead, ProtocolViolation, KernelOptionsApplied {
+        permits PeerIdle, ProbeSent, ProbeFailed, PeerAlive, PeerDead, ProtocolViolation, KernelOptionsApplied,
+        LifecycleEvent {
 }

@@ -1,6 +1,7 @@
 package io.vigil.core.metrics;
 
 import io.vigil.core.kernel.KernelSample;
+import io.vigil.core.event.LifecycleEvent;
 import io.vigil.core.event.PeerDead;
 import io.vigil.core.machine.HealthState;
 import io.vigil.core.kernel.KernelOptionsReport;
@@ -116,6 +117,13 @@ public final class CompositeHealthRecorder implements HealthRecorder {
     public void peerDead(HealthSubject subject, PeerDead verdict) {
         for (HealthRecorder r : recorders) {
             r.peerDead(subject, verdict);
+        }
+    }
+
+    @Override
+    public void lifecycle(HealthSubject subject, LifecycleEvent event) {
+        for (HealthRecorder r : recorders) {
+            r.lifecycle(subject, event);
         }
     }
 
