@@ -1,15 +1,11 @@
 package io.vigil.core.lifecycle;
 
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.concurrent.Future;
 import io.vigil.core.event.ConnectionRetired;
-import io.vigil.core.metrics.GuardedHealthRecorder;
 import io.vigil.core.metrics.HealthRecorder;
-import io.vigil.core.metrics.HealthSubject;
 import io.vigil.core.probe.Prober;
-import io.vigil.core.socket.Transport;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -36,22 +32,19 @@ import org.jspecify.annotations.Nullable;
  *
  * @since 0.2
  */
-public class ConnectionLifetimeHandler extends ChannelDuplexHandler {
+public class ConnectionLifetimeHandler extends LifecycleHandler {
 
     /** Quiet checks in a row that make {@code maxIdle}. */
     private static final int QUIET_CHECKS = 4;
 
     private final ConnectionLifetime lifetime;
     private final Prober prober;
-    private final HealthRecorder recorder;
     private @Nullable ChannelHandlerContext ctx;
-    private HealthSubject subject = HealthSubject.intern("unbound", HealthSubject.SERVER, "unbound");
     private @Nullable Future<?> idleCheck;
     private @Nullable Future<?> ageTimer;
     private @Nullable Future<?> graceTimer;
     private boolean traffic;
     private int quietChecks;
-    private boolean started;
     private boolean retiring;
 
     /**
@@ -62,9 +55,9 @@ public class ConnectionLifetimeHandler extends ChannelDuplexHandler {
      * @param recorder receives the retirements
      */
     public ConnectionLifetimeHandler(ConnectionLifetime lifetime, Prober prober, HealthRecorder recorder) {
+        super(prober.protocol(), recorder);
         this.lifetime = Objects.requireNonNull(lifetime, "lifetime");
-        this.prober = Objects.requireNonNull(prober, "prober");
-        this.recorder = GuardedHealthRecorder.of(recorder);
+        this.prober = prober;
     }
 
     /**
@@ -77,22 +70,9 @@ public class ConnectionLifetimeHandler extends ChannelDuplexHandler {
     }
 
     @Override
-    public boolean isSharable() {
-        return false;
-    }
-
-    @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        if (ctx.channel().isActive()) {
-            start(ctx);
-        }
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        start(ctx);
-        super.channelActive(ctx);
+        super.handlerAdded(ctx);
     }
 
     @Override
@@ -106,12 +86,8 @@ public class ConnectionLifetimeHandler extends ChannelDuplexHandler {
         stop();
     }
 
-    private void start(ChannelHandlerContext ctx) {
-        if (started) {
-            return;
-        }
-        started = true;
-        subject = Transport.subjectOf(ctx.channel(), prober.protocol(), recorder.tagsRemoteAddress());
+    @Override
+    void onActive(ChannelHandlerContext ctx) {
         long maxIdle = lifetime.maxIdleNanos();
         if (maxIdle > 0) {
             long period = maxIdle / QUIET_CHECKS;
@@ -200,15 +176,11 @@ public class ConnectionLifetimeHandler extends ChannelDuplexHandler {
         retiring = true;
         cancel(idleCheck);
         cancel(ageTimer);
-        ConnectionRetired event = new ConnectionRetired(reason, afterNanos, false);
-        recorder.lifecycle(subject, event);
-        c.fireUserEventTriggered(event);
+        report(c, new ConnectionRetired(reason, afterNanos, false));
         long grace = lifetime.graceNanos();
         graceTimer = c.executor().schedule(() -> {
             if (c.channel().isOpen()) {
-                ConnectionRetired forced = new ConnectionRetired(reason, afterNanos, true);
-                recorder.lifecycle(subject, forced);
-                c.fireUserEventTriggered(forced);
+                report(c, new ConnectionRetired(reason, afterNanos, true));
                 closeNow(c);
             }
         }, grace, TimeUnit.NANOSECONDS);

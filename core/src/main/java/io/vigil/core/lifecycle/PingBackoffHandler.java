@@ -1,14 +1,10 @@
 package io.vigil.core.lifecycle;
 
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.vigil.core.event.PingBackoff;
 import io.vigil.core.handler.KeepAliveHandler;
-import io.vigil.core.metrics.GuardedHealthRecorder;
 import io.vigil.core.metrics.HealthRecorder;
-import io.vigil.core.metrics.HealthSubject;
 import io.vigil.core.policy.KeepAlivePolicy;
-import io.vigil.core.socket.Transport;
 import java.net.SocketAddress;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -27,13 +23,10 @@ import org.jspecify.annotations.Nullable;
  *
  * @since 0.2
  */
-public abstract class PingBackoffHandler extends ChannelInboundHandlerAdapter {
+public abstract class PingBackoffHandler extends LifecycleHandler {
 
     private final PingBackoffTable table;
-    private final HealthRecorder recorder;
-    private final String protocol;
     private @Nullable String remote;
-    private @Nullable HealthSubject subject;
 
     /**
      * Creates a handler.
@@ -42,10 +35,9 @@ public abstract class PingBackoffHandler extends ChannelInboundHandlerAdapter {
      * @param protocol the protocol's name, a metrics tag (as its prober's)
      * @param recorder receives the back-offs
      */
-    protected PingBackoffHandler(PingBackoffTable table, String protocol, HealthRecorder recorder) {
-        this.protocol = Objects.requireNonNull(protocol, "protocol");
+    PingBackoffHandler(PingBackoffTable table, String protocol, HealthRecorder recorder) {
+        super(protocol, recorder);
         this.table = Objects.requireNonNull(table, "table");
-        this.recorder = GuardedHealthRecorder.of(recorder);
     }
 
     /**
@@ -57,32 +49,14 @@ public abstract class PingBackoffHandler extends ChannelInboundHandlerAdapter {
     protected abstract boolean isTooManyPings(Object msg);
 
     @Override
-    public boolean isSharable() {
-        return false;
-    }
-
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        if (ctx.channel().isActive()) {
-            start(ctx);
-        }
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        start(ctx);
-        super.channelActive(ctx);
-    }
-
-    private void start(ChannelHandlerContext ctx) {
+    void onActive(ChannelHandlerContext ctx) {
         SocketAddress address = ctx.channel().remoteAddress();
-        if (remote != null || address == null) {
+        if (address == null) {
             return;
         }
         remote = PingBackoffTable.key(address);
         KeepAliveHandler keepAlive = ctx.pipeline().get(KeepAliveHandler.class);
         if (keepAlive != null) {
-            subject = Transport.subjectOf(ctx.channel(), protocol, recorder.tagsRemoteAddress());
             KeepAlivePolicy policy = keepAlive.policy();
             KeepAlivePolicy backedOff = table.policyFor(remote, policy);
             if (backedOff != policy) {
@@ -100,12 +74,7 @@ public abstract class PingBackoffHandler extends ChannelInboundHandlerAdapter {
                 KeepAlivePolicy policy = keepAlive.policy();
                 long newIdle = table.onTooManyPings(r, policy.idleNanos());
                 keepAlive.policy(PingBackoffTable.withIdle(policy, newIdle));
-                PingBackoff event = new PingBackoff(r, policy.idleNanos(), newIdle);
-                HealthSubject s = subject;
-                if (s != null) {
-                    recorder.lifecycle(s, event);
-                }
-                ctx.fireUserEventTriggered(event);
+                report(ctx, new PingBackoff(r, policy.idleNanos(), newIdle));
             }
         }
         ctx.fireChannelRead(msg);

@@ -1,16 +1,12 @@
 package io.vigil.core.lifecycle;
 
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
 import io.vigil.core.event.PingStrike;
 import io.vigil.core.event.TooManyPings;
-import io.vigil.core.metrics.GuardedHealthRecorder;
 import io.vigil.core.metrics.HealthRecorder;
-import io.vigil.core.metrics.HealthSubject;
 import io.vigil.core.probe.Prober;
-import io.vigil.core.socket.Transport;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -46,13 +42,11 @@ import org.jspecify.annotations.Nullable;
  *
  * @since 0.2
  */
-public class PingPolicingHandler extends ChannelDuplexHandler {
+public class PingPolicingHandler extends LifecycleHandler {
 
     private final PingRatePolicy policy;
     private final Prober prober;
-    private final HealthRecorder recorder;
     private @Nullable PingPolicer policer;
-    private HealthSubject subject = HealthSubject.intern("unbound", HealthSubject.SERVER, "unbound");
     private boolean workSincePing;
     private boolean ended;
 
@@ -64,9 +58,9 @@ public class PingPolicingHandler extends ChannelDuplexHandler {
      * @param recorder receives strikes and closes; whatever it throws is caught and logged
      */
     public PingPolicingHandler(PingRatePolicy policy, Prober prober, HealthRecorder recorder) {
+        super(prober.protocol(), recorder);
         this.policy = Objects.requireNonNull(policy, "policy");
-        this.prober = Objects.requireNonNull(prober, "prober");
-        this.recorder = GuardedHealthRecorder.of(recorder);
+        this.prober = prober;
     }
 
     /**
@@ -89,28 +83,8 @@ public class PingPolicingHandler extends ChannelDuplexHandler {
     }
 
     @Override
-    public boolean isSharable() {
-        return false;
-    }
-
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        if (ctx.channel().isActive()) {
-            start(ctx);
-        }
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        start(ctx);
-        super.channelActive(ctx);
-    }
-
-    private void start(ChannelHandlerContext ctx) {
-        if (policer == null) {
-            policer = new PingPolicer(policy, ctx.executor().ticker().nanoTime());
-            subject = Transport.subjectOf(ctx.channel(), prober.protocol(), recorder.tagsRemoteAddress());
-        }
+    void onActive(ChannelHandlerContext ctx) {
+        policer = new PingPolicer(policy, ctx.executor().ticker().nanoTime());
     }
 
     @Override
@@ -156,14 +130,12 @@ public class PingPolicingHandler extends ChannelDuplexHandler {
         if (verdict != PingPolicer.TOO_MANY) {
             PingStrike strike = new PingStrike(verdict, policy.maxStrikes(), since,
                     withWork ? policy.minIntervalNanos() : policy.minIntervalWithoutWorkNanos(), !withWork);
-            recorder.lifecycle(subject, strike);
-            ctx.fireUserEventTriggered(strike);
+            report(ctx, strike);
             return true;
         }
         ended = true;
         TooManyPings event = new TooManyPings(p.strikes());
-        recorder.lifecycle(subject, event);
-        ctx.fireUserEventTriggered(event);
+        report(ctx, event);
         tooManyPings(ctx, event);
         return false;
     }
