@@ -421,7 +421,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
         latestRx = stamp;
         if (quietSinceTick) {
             quietSinceTick = false;
-            peerAlive(e.onInbound(stamp), PeerAlive.UNKNOWN_RTT);
+            peerAlive(episodeEnded(e, t, e.onInbound(stamp), stamp), PeerAlive.UNKNOWN_RTT);
         }
     }
 
@@ -669,8 +669,26 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
         long stamp = t.stamp();
         latestRx = stamp;
         quietSinceTick = false;
-        peerAlive(e.onInbound(stamp), rtt);
+        peerAlive(episodeEnded(e, t, e.onInbound(stamp), stamp), rtt);
         return true;
+    }
+
+    /**
+     * Once per probing episode that the peer ended: the deadline the jitter put {@code j} later after the episode's
+     * first probe (see {@link ProbeJitter}) must not hold back the next episode, whose first probe is due
+     * {@code idle - j} after this message. Without jitter nothing is touched.
+     *
+     * @return {@code probes}
+     */
+    private int episodeEnded(Entry e, HealthTimer t, int probes, long stamp) {
+        if (probes != 0 && jitterNanos != 0) {
+            long next = stamp + effective.idleNanos();
+            if (e.deadline() - next > 0) {
+                e.moveDeadline(next);
+                t.schedule(e);
+            }
+        }
+        return probes;
     }
 
     /** A probing episode ended with {@code probes} outstanding (none: nothing to tell). */
@@ -741,6 +759,11 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
         /** Puts the next deadline later by the channel's jitter offset (see {@link ProbeJitter}). */
         void delay(long nanos) {
             deadline += nanos;
+        }
+
+        /** Moves the next deadline (the caller re-arms the timer). */
+        void moveDeadline(long at) {
+            deadline = at;
         }
 
         @Override

@@ -8,6 +8,7 @@ import io.vigil.core.event.PeerDead;
 import io.vigil.core.event.ProbeSent;
 import io.vigil.core.internal.timer.TimerWheels;
 import io.vigil.core.policy.KeepAlivePolicy;
+import io.vigil.core.probe.HeartbeatFrame;
 import io.vigil.core.probe.HeartbeatProber;
 import io.vigil.core.probe.HeartbeatResponder;
 import io.vigil.core.testing.EventRecorder;
@@ -89,6 +90,35 @@ class ProbeJitterTest {
                 assertThat(dead.reason()).isEqualTo(DeathReason.PROBES_UNANSWERED);
                 assertThat(dead.evidence().sinceLastInbound()).as("the verdict time is the policy's")
                         .isEqualTo(Duration.ofSeconds(50));
+            } finally {
+                channel.finishAndReleaseAll();
+            }
+        }
+    }
+
+    @Test
+    void aPeerThatAnswersThenFreezesIsJudgedOnTimeTheDelayedDeadlineDoesNotHoldBackTheNextProbe() {
+        // interval = idle: the jitter's delay after the first probe (up to J = idle / 2) outlasts the next idle period
+        KeepAlivePolicy policy = KeepAlivePolicy.builder().idle(Duration.ofSeconds(1))
+                .interval(Duration.ofSeconds(1)).probes(2).build();
+        for (int i = 0; i < 20; i++) {
+            KeepAliveHandler handler = new KeepAliveHandler(policy, HeartbeatProber.INSTANCE).probeJitter(1.0);
+            TestChannel channel = TestChannel.create(handler);
+            EventRecorder events = new EventRecorder(channel.ticker());
+            channel.pipeline().addLast(events);
+            try {
+                while (events.events(ProbeSent.class).isEmpty()) {
+                    advanceTo(channel, channel.now() + TICK);
+                }
+                HeartbeatFrame probe = channel.readOutbound();
+                channel.writeInbound(HeartbeatFrame.pong(probe.id())); // answered at once, then the peer freezes
+                long answered = channel.now();
+                advanceTo(channel, answered + 4 * S);
+                assertThat(events.events(PeerDead.class)).hasSize(1);
+                long verdictAt = events.events().stream().filter(t -> t.what() instanceof PeerDead).findFirst()
+                        .orElseThrow().nanos();
+                // idle + probes × interval = 3 s after the answer (stamped up to two ticks late, fired a tick late)
+                assertThat(verdictAt - answered).isBetween(3 * S, 3 * S + 3 * TICK);
             } finally {
                 channel.finishAndReleaseAll();
             }
