@@ -13,7 +13,9 @@ import java.time.Duration;
  * life are the policy's own), so the first probe of each episode goes out in {@code [idle - J, idle]} after the
  * last inbound message; the handler then puts the next deadline {@code j} later, so the second and later probes
  * and the verdict stay where the policy puts them: {@code idle + k × interval}, verdict
- * {@code idle + probes × interval}. The verdict time, and so {@code KeepAlivePolicy.deadWithin(D)}, is unchanged;
+ * {@code idle + probes × interval}. When the peer ends the episode (any inbound message), a deadline still delayed
+ * by {@code j} is brought back to {@code idle - j} after that message, so the delay never holds back the next
+ * episode. The verdict time, and so {@code KeepAlivePolicy.deadWithin(D)}, is unchanged;
  * what changes is that a quiet, live peer is probed up to {@code J / idle} more often. It composes with whatever
  * schedule the machine computes for the idle deadline: the offset is applied to the idle it is given, never to the
  * probe interval or the verdict.
