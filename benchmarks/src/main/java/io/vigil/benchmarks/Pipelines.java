@@ -85,7 +85,8 @@ public final class Pipelines {
                 return () -> new IdleStateHandler(idleNanos, idleNanos, idleNanos, TimeUnit.NANOSECONDS);
             case "vigil":
                 KeepAlivePolicy policy = KeepAlivePolicy.builder().idle(idle).interval(interval).probes(3).build();
-                return () -> new KeepAliveHandler(policy, HeartbeatProber.INSTANCE);
+                // Without probe jitter, as IdleStateHandler: both fire at exactly idle, so the two compare like for like.
+                return () -> new KeepAliveHandler(policy, HeartbeatProber.INSTANCE).probeJitter(0);
             default:
                 throw new IllegalArgumentException("impl = " + impl + " is unknown");
         }
