@@ -90,10 +90,11 @@ public final class Pipelines {
                 return () -> new IdleStateHandler(idleNanos, idleNanos, idleNanos, TimeUnit.NANOSECONDS);
             case "vigil":
                 KeepAlivePolicy policy = KeepAlivePolicy.builder().idle(idle).interval(interval).probes(3).build();
-                // The nominal grid: the cycles advance the clock by exactly idle and timeout. The kernel grid costs a
-                // few divisions more per tick, not per message (not measured here).
+                // The nominal grid: the cycles advance the clock by exactly idle and timeout (the kernel grid costs a
+                // few divisions more per tick, not per message, not measured here). Without probe jitter, as
+                // IdleStateHandler: both fire at exactly idle, so the two compare like for like.
                 return () -> new KeepAliveHandler(policy, HeartbeatProber.INSTANCE, HealthRecorder.NOOP,
-                        KernelClock.NOMINAL);
+                        KernelClock.NOMINAL).probeJitter(0);
             default:
                 throw new IllegalArgumentException("impl = " + impl + " is unknown");
         }

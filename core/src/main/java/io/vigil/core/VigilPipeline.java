@@ -39,6 +39,27 @@ public interface VigilPipeline {
      * handshake has completed.
      */
     String WEBSOCKET_PROTOCOL = "vigil.websocketProtocol";
+    /**
+     * The ping-rate policing handler ({@code io.vigil.core.lifecycle.PingPolicingHandler}), on a server: after
+     * {@link #KEEPALIVE}, before {@link #PROBE_RESPONDER}, so that it sees the peer's pings before they are answered.
+     *
+     * @since 0.2
+     */
+    String PING_POLICING = "vigil.pingPolicing";
+    /**
+     * The client's probe back-off on {@code too_many_pings} ({@code io.vigil.core.lifecycle.PingBackoffHandler}):
+     * after {@link #KEEPALIVE}, whose policy it changes.
+     *
+     * @since 0.2
+     */
+    String PING_BACKOFF = "vigil.pingBackoff";
+    /**
+     * The max-idle and max-age handler ({@code io.vigil.core.lifecycle.ConnectionLifetimeHandler}): after
+     * {@link #KEEPALIVE}.
+     *
+     * @since 0.2
+     */
+    String LIFETIME = "vigil.lifetime";
     /** The handler that waits for the WebSocket handshake to complete, then installs {@link #KEEPALIVE}. */
     String WEBSOCKET_ARMING = "vigil.websocketArming";
 }

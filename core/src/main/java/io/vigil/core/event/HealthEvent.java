@@ -19,5 +19,5 @@ package io.vigil.core.event;
  */
 public sealed interface HealthEvent
         permits PeerIdle, ProbeSent, ProbeFailed, PeerAlive, PeerDead, ShadowVerdict, ProtocolViolation,
-        KernelOptionsApplied {
+        KernelOptionsApplied, LifecycleEvent {
 }

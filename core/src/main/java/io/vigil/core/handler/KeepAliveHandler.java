@@ -37,6 +37,7 @@ import io.vigil.core.policy.ProofOfLife;
 import io.vigil.core.probe.Prober;
 import io.vigil.core.socket.Transport;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -83,6 +84,12 @@ import org.jspecify.annotations.Nullable;
  * arrival is the loop's stamp, up to two ticks late (more after a loop stall), which can delay the schedule by that
  * or by one wheel granularity; never early.
  *
+ * <p>Probe jitter, on by default ({@link #probeJitter(double)}): each channel takes a random offset
+ * {@code j} in {@code [0, J)}, {@code J = min(probeJitter × interval, idle / 2)}, off the idle time before the first
+ * probe of each episode and adds it back to the wait after it, so that channels armed at the same instant do not
+ * probe at the same instant, and the verdict time is the policy's exactly ({@code idle + probes × interval} after
+ * the last inbound message, as the kernel's).
+ *
  * <p>Lifecycle: works whether added before or after the channel is active; channel close and handler removal
  * disarm the timer and release everything.
  *
@@ -100,6 +107,13 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(KeepAliveHandler.class);
     private static final HealthSubject UNBOUND = new HealthSubject("unbound", HealthSubject.CLIENT, "unbound");
 
+    /**
+     * The default probe jitter, as a fraction of the policy's interval: {@value}. With it, channels armed at the
+     * same instant send their first probes spread evenly over half an interval before the idle deadline. The
+     * system property {@code io.vigil.keepalive.probeJitter} (0 .. 1) replaces it for handlers not given their own.
+     */
+    public static final double DEFAULT_PROBE_JITTER = 0.5;
+
     private static final byte NEW = 0;
     private static final byte ACTIVE = 1;
     private static final byte DESTROYED = 2;
@@ -111,6 +125,12 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
     private KernelClock grid = KernelClock.NOMINAL;
     /** Written on the event loop only; volatile so that {@link #policy()} may be read from any thread. */
     private volatile KeepAlivePolicy policy;
+    /** What the machine runs on: {@link #policy} with this channel's jitter taken off its idle. */
+    private KeepAlivePolicy effective;
+    private double probeJitter = ProbeJitter.configuredDefault(DEFAULT_PROBE_JITTER);
+    /** This channel's draw in [0, 1), taken once when it becomes active. */
+    private double jitterDraw;
+    private long jitterNanos;
     private boolean peerProbesProveLife;
     private boolean exceptionOnVerdict;
     private boolean shadow;
@@ -177,6 +197,14 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
 
     private void setPolicy(KeepAlivePolicy newPolicy) {
         policy = newPolicy;
+        long tick;
+        try {
+            tick = TimerWheels.config().tickNanos();
+        } catch (IllegalArgumentException badTimerProperty) {
+            tick = Long.MAX_VALUE; // reported when the timer is armed; no jitter meanwhile
+        }
+        jitterNanos = ProbeJitter.offsetNanos(newPolicy, probeJitter, jitterDraw, tick);
+        effective = ProbeJitter.shortenIdle(newPolicy, jitterNanos);
         peerProbesProveLife = newPolicy.proofOfLife() == ProofOfLife.ANY_MESSAGE;
     }
 
@@ -204,11 +232,12 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
             c.executor().execute(() -> policy(newPolicy));
             return;
         }
-        boolean idleChanged = newPolicy.idleNanos() != policy.idleNanos();
+        long oldIdle = effective.idleNanos();
         setPolicy(newPolicy);
         Entry e = entry;
         HealthTimer t = timer;
-        if (idleChanged && e != null && t != null && e.onIdleChanged(newPolicy, t.preciseNow(), latestRx)) {
+        if (effective.idleNanos() != oldIdle && e != null && t != null
+                && e.onIdleChanged(effective, t.preciseNow(), latestRx)) {
             t.schedule(e);
         }
     }
@@ -272,6 +301,53 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
         assertInEventLoop();
         exceptionOnVerdict = fire;
         return this;
+    }
+
+    /**
+     * Returns the probe jitter: the fraction of the policy's interval over which channels spread their first probes.
+     *
+     * @return 0 .. 1; {@value #DEFAULT_PROBE_JITTER} by default
+     * @see #probeJitter(double)
+     * @since 0.2
+     */
+    public double probeJitter() {
+        return probeJitter;
+    }
+
+    /**
+     * Sets the probe jitter. The first probe of each probing episode goes out {@code j} early, where {@code j} is
+     * this channel's own offset, drawn once in {@code [0, J)} with {@code J = min(jitter × interval, idle / 2)}; the
+     * wait after it is {@code j} longer, so the later probes and the verdict keep the policy's times
+     * ({@code idle + probes × interval} after the last inbound message) and {@code KeepAlivePolicy.deadWithin(D)}
+     * still holds. The cost: a quiet live peer is probed up to {@code J / idle} more often. A bound {@code J} below
+     * the timer's tick means no jitter. Call it before the channel is active, or on the event loop (a change
+     * applies from the next idle period).
+     *
+     * @param jitter the fraction of the interval, 0 (no jitter) .. 1
+     * @return this handler
+     * @throws IllegalArgumentException if {@code jitter} is outside 0 .. 1 (or not a number)
+     * @since 0.2
+     */
+    public KeepAliveHandler probeJitter(double jitter) {
+        if (!(jitter >= 0 && jitter <= 1)) {
+            throw new IllegalArgumentException("probeJitter : " + jitter
+                    + " (expected: 0 .. 1, a fraction of the policy's interval; 0 disables jitter)");
+        }
+        assertInEventLoop();
+        probeJitter = jitter;
+        setPolicy(policy);
+        return this;
+    }
+
+    /** Returns this channel's jitter offset, nanoseconds; for tests. Must be called on the event loop. */
+    long jitterNanos() {
+        return jitterNanos;
+    }
+
+    /** Returns the timer's deadline for this channel; for tests. Must be called on the event loop. */
+    long deadline() {
+        Entry e = entry;
+        return e == null ? 0 : e.deadline();
     }
 
     /** Tells whether the timer holds this channel; for tests. Must be called on the event loop. */
@@ -376,7 +452,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
         latestRx = stamp;
         if (quietSinceTick) {
             quietSinceTick = false;
-            peerAlive(e.onInbound(stamp), PeerAlive.UNKNOWN_RTT);
+            peerAlive(episodeEnded(e, t, e.onInbound(stamp), stamp), PeerAlive.UNKNOWN_RTT);
         }
     }
 
@@ -486,7 +562,9 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
         entry = e;
         latestRx = now;
         quietSinceTick = true;
-        e.activate(policy, now);
+        jitterDraw = ThreadLocalRandom.current().nextDouble();
+        setPolicy(policy);
+        e.activate(effective, now);
         t.schedule(e);
     }
 
@@ -519,7 +597,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
         if (!ch.isOpen()) {
             return;
         }
-        KeepAlivePolicy p = policy;
+        KeepAlivePolicy p = effective;
         ChannelSnapshot seen = TickObserver.observe(ch, t, k, p, latestRx, e, peerProbesProveLife, now);
         TickAction action = e.onTick(p, now, seen);
         quietSinceTick = true;
@@ -528,6 +606,9 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
                 t.schedule(e);
                 break;
             case PROBE:
+                if (e.probesOut() == 1 && jitterNanos != 0) {
+                    e.delay(jitterNanos); // back on the policy's schedule: the later probes and the verdict
+                }
                 t.schedule(e);
                 probe(c, t, e, e.probesOut());
                 break;
@@ -597,8 +678,26 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
         long stamp = t.stamp();
         latestRx = stamp;
         quietSinceTick = false;
-        peerAlive(e.onInbound(stamp), rtt);
+        peerAlive(episodeEnded(e, t, e.onInbound(stamp), stamp), rtt);
         return true;
+    }
+
+    /**
+     * Once per probing episode that the peer ended: the deadline the jitter put {@code j} later after the episode's
+     * first probe (see {@link ProbeJitter}) must not hold back the next episode, whose first probe is due
+     * {@code idle - j} after this message. Without jitter nothing is touched.
+     *
+     * @return {@code probes}
+     */
+    private int episodeEnded(Entry e, HealthTimer t, int probes, long stamp) {
+        if (probes != 0 && jitterNanos != 0) {
+            long next = stamp + effective.idleNanos();
+            if (e.deadline() - next > 0) {
+                e.moveDeadline(next);
+                t.schedule(e);
+            }
+        }
+        return probes;
     }
 
     /** A probing episode ended with {@code probes} outstanding (none: nothing to tell). */
@@ -671,6 +770,16 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
 
         Entry(KeepAliveHandler owner) {
             this.owner = owner;
+        }
+
+        /** Puts the next deadline later by the channel's jitter offset (see {@link ProbeJitter}). */
+        void delay(long nanos) {
+            deadline += nanos;
+        }
+
+        /** Moves the next deadline (the caller re-arms the timer). */
+        void moveDeadline(long at) {
+            deadline = at;
         }
 
         @Override

@@ -1,6 +1,7 @@
 package io.vigil.core.metrics;
 
 import io.vigil.core.kernel.KernelSample;
+import io.vigil.core.event.LifecycleEvent;
 import io.vigil.core.event.PeerDead;
 import io.vigil.core.machine.HealthState;
 import io.vigil.core.kernel.KernelOptionsReport;
@@ -123,6 +124,13 @@ public final class CompositeHealthRecorder implements HealthRecorder {
     public void shadowVerdict(HealthSubject subject, PeerDead wouldBe) {
         for (HealthRecorder r : recorders) {
             r.shadowVerdict(subject, wouldBe);
+        }
+    }
+
+    @Override
+    public void lifecycle(HealthSubject subject, LifecycleEvent event) {
+        for (HealthRecorder r : recorders) {
+            r.lifecycle(subject, event);
         }
     }
 

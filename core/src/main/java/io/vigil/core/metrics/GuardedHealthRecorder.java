@@ -2,6 +2,7 @@ package io.vigil.core.metrics;
 
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.vigil.core.event.LifecycleEvent;
 import io.vigil.core.event.PeerDead;
 import io.vigil.core.kernel.KernelOptionsReport;
 import io.vigil.core.kernel.KernelSample;
@@ -113,6 +114,15 @@ public final class GuardedHealthRecorder implements HealthRecorder {
             recorder.shadowVerdict(subject, wouldBe);
         } catch (Throwable failure) {
             failed("shadowVerdict", failure);
+        }
+    }
+
+    @Override
+    public void lifecycle(HealthSubject subject, LifecycleEvent event) {
+        try {
+            recorder.lifecycle(subject, event);
+        } catch (Throwable failure) {
+            failed("lifecycle", failure);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.vigil.core.metrics;
 
 import io.vigil.core.kernel.KernelSample;
+import io.vigil.core.event.LifecycleEvent;
 import io.vigil.core.event.PeerDead;
 import io.vigil.core.machine.HealthState;
 import io.vigil.core.kernel.KernelOptionsReport;
@@ -111,5 +112,17 @@ public interface HealthRecorder {
      * @param sample the sample
      */
     default void kernelSample(HealthSubject subject, KernelSample sample) {
+    }
+
+    /**
+     * A connection lifecycle policy acted: a ping strike or a connection ended for too many pings (server), a
+     * probe back-off (client), a connection retired for its idleness or age. Called on the channel's event loop,
+     * once per event; never per message.
+     *
+     * @param subject the channel's tags
+     * @param event what happened
+     * @since 0.2
+     */
+    default void lifecycle(HealthSubject subject, LifecycleEvent event) {
     }
 }

@@ -2,7 +2,12 @@ package io.vigil.core.metrics;
 
 import io.vigil.core.event.Evidence;
 import io.vigil.core.kernel.KernelSample;
+import io.vigil.core.event.ConnectionRetired;
+import io.vigil.core.event.LifecycleEvent;
 import io.vigil.core.event.PeerDead;
+import io.vigil.core.event.PingBackoff;
+import io.vigil.core.event.PingStrike;
+import io.vigil.core.event.TooManyPings;
 import jdk.jfr.Category;
 import jdk.jfr.DataAmount;
 import jdk.jfr.Description;
@@ -42,6 +47,15 @@ public final class JfrHealthRecorder implements HealthRecorder {
     /** The name of the event for a dead-peer verdict. */
     public static final String PEER_DEAD = "io.vigil.PeerDead";
 
+    /** The name of the event for a ping strike a server gave its peer. */
+    public static final String PING_STRIKE = "io.vigil.PingStrike";
+    /** The name of the event for a connection a server ended for too many pings. */
+    public static final String TOO_MANY_PINGS = "io.vigil.TooManyPings";
+    /** The name of the event for a client's probe back-off after {@code too_many_pings}. */
+    public static final String PING_BACKOFF = "io.vigil.PingBackoff";
+    /** The name of the event for a connection retired for its idleness or age. */
+    public static final String CONNECTION_RETIRED = "io.vigil.ConnectionRetired";
+
     /** The only instance. */
     public static final JfrHealthRecorder INSTANCE = new JfrHealthRecorder();
 
@@ -51,6 +65,10 @@ public final class JfrHealthRecorder implements HealthRecorder {
     private static final Gate PROBE_SENT_GATE = new Gate(ProbeSentEvent.class);
     private static final Gate PEER_ALIVE_GATE = new Gate(PeerAliveEvent.class);
     private static final Gate PEER_DEAD_GATE = new Gate(PeerDeadEvent.class);
+    private static final Gate PING_STRIKE_GATE = new Gate(PingStrikeEvent.class);
+    private static final Gate TOO_MANY_PINGS_GATE = new Gate(TooManyPingsEvent.class);
+    private static final Gate PING_BACKOFF_GATE = new Gate(PingBackoffEvent.class);
+    private static final Gate RETIRED_GATE = new Gate(ConnectionRetiredEvent.class);
 
     @Override
     public void probeSent(HealthSubject subject, int probe) {
@@ -112,6 +130,50 @@ public final class JfrHealthRecorder implements HealthRecorder {
             event.totalRetransmits = k.totalRetransmits();
         }
         event.commit();
+    }
+
+    @Override
+    public void lifecycle(HealthSubject subject, LifecycleEvent event) {
+        if (event instanceof PingStrike && PING_STRIKE_GATE.isOpen()) {
+            PingStrike strike = (PingStrike) event;
+            PingStrikeEvent e = new PingStrikeEvent();
+            if (e.shouldCommit()) {
+                e.subject(subject);
+                e.strikes = strike.strikes();
+                e.maxStrikes = strike.maxStrikes();
+                e.sinceLastPing = strike.sinceLastPingNanos();
+                e.minInterval = strike.minIntervalNanos();
+                e.withoutWork = strike.withoutWork();
+                e.commit();
+            }
+        } else if (event instanceof TooManyPings && TOO_MANY_PINGS_GATE.isOpen()) {
+            TooManyPingsEvent e = new TooManyPingsEvent();
+            if (e.shouldCommit()) {
+                e.subject(subject);
+                e.strikes = ((TooManyPings) event).strikes();
+                e.commit();
+            }
+        } else if (event instanceof PingBackoff && PING_BACKOFF_GATE.isOpen()) {
+            PingBackoff backoff = (PingBackoff) event;
+            PingBackoffEvent e = new PingBackoffEvent();
+            if (e.shouldCommit()) {
+                e.subject(subject);
+                e.remoteAddress = backoff.remoteAddress();
+                e.oldIdle = backoff.oldIdleNanos();
+                e.newIdle = backoff.newIdleNanos();
+                e.commit();
+            }
+        } else if (event instanceof ConnectionRetired && RETIRED_GATE.isOpen()) {
+            ConnectionRetired retired = (ConnectionRetired) event;
+            ConnectionRetiredEvent e = new ConnectionRetiredEvent();
+            if (e.shouldCommit()) {
+                e.subject(subject);
+                e.reason = retired.reason().debugData();
+                e.after = retired.afterNanos();
+                e.forced = retired.forced();
+                e.commit();
+            }
+        }
     }
 
     @Override
@@ -269,5 +331,84 @@ public final class JfrHealthRecorder implements HealthRecorder {
         @Label("Total Retransmits")
         @Description("tcpi_total_retrans: retransmissions over the connection's life")
         long totalRetransmits;
+    }
+
+    @Name(PING_STRIKE)
+    @Label("Ping Strike")
+    @Description("A peer pinged sooner than the server's ping-rate policy permits")
+    @Category({"Vigil", "Lifecycle"})
+    @StackTrace(false)
+    static final class PingStrikeEvent extends SubjectEvent {
+        @Label("Strikes")
+        @Description("Strikes so far on the connection, this one included")
+        int strikes;
+
+        @Label("Max Strikes")
+        @Description("Strikes the policy tolerates")
+        int maxStrikes;
+
+        @Label("Since Last Ping")
+        @Description("Time since the last permitted ping")
+        @Timespan(Timespan.NANOSECONDS)
+        long sinceLastPing;
+
+        @Label("Min Interval")
+        @Description("The minimum interval that applied")
+        @Timespan(Timespan.NANOSECONDS)
+        long minInterval;
+
+        @Label("Without Work")
+        @Description("Whether the connection carried no application work (the longer minimum applied)")
+        boolean withoutWork;
+    }
+
+    @Name(TOO_MANY_PINGS)
+    @Label("Too Many Pings")
+    @Description("A server ended a connection whose peer pinged too often (GOAWAY too_many_pings)")
+    @Category({"Vigil", "Lifecycle"})
+    @StackTrace(false)
+    static final class TooManyPingsEvent extends SubjectEvent {
+        @Label("Strikes")
+        @Description("Strikes the peer collected")
+        int strikes;
+    }
+
+    @Name(PING_BACKOFF)
+    @Label("Ping Backoff")
+    @Description("A client doubled its probe idle time for a remote address after too_many_pings")
+    @Category({"Vigil", "Lifecycle"})
+    @StackTrace(false)
+    static final class PingBackoffEvent extends SubjectEvent {
+        @Label("Remote Address")
+        @Description("The address the back-off applies to")
+        String remoteAddress;
+
+        @Label("Old Idle")
+        @Timespan(Timespan.NANOSECONDS)
+        long oldIdle;
+
+        @Label("New Idle")
+        @Timespan(Timespan.NANOSECONDS)
+        long newIdle;
+    }
+
+    @Name(CONNECTION_RETIRED)
+    @Label("Connection Retired")
+    @Description("A connection was retired for its idleness (max_idle) or age (max_age)")
+    @Category({"Vigil", "Lifecycle"})
+    @StackTrace(false)
+    static final class ConnectionRetiredEvent extends SubjectEvent {
+        @Label("Reason")
+        @Description("max_idle or max_age")
+        String reason;
+
+        @Label("After")
+        @Description("The idle time or age reached")
+        @Timespan(Timespan.NANOSECONDS)
+        long after;
+
+        @Label("Forced")
+        @Description("Whether the grace period ran out and the connection was closed at once")
+        boolean forced;
     }
 }

@@ -11,7 +11,12 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.vigil.core.event.DeathReason;
 import io.vigil.core.event.Evidence;
 import io.vigil.core.kernel.KernelSample;
+import io.vigil.core.event.ConnectionRetired;
+import io.vigil.core.event.LifecycleEvent;
 import io.vigil.core.event.PeerDead;
+import io.vigil.core.event.PingBackoff;
+import io.vigil.core.event.PingStrike;
+import io.vigil.core.event.TooManyPings;
 import io.vigil.core.machine.HealthState;
 import io.vigil.core.metrics.VigilMeters.KeyNames;
 import io.vigil.core.kernel.KernelOption;
@@ -208,6 +213,24 @@ public final class MicrometerHealthRecorder implements HealthRecorder, MeterBind
     }
 
     @Override
+    public void lifecycle(HealthSubject subject, LifecycleEvent event) {
+        for (RegistryMeters r : bound) {
+            SubjectMeters m = r.meters(subject);
+            if (event instanceof PingStrike) {
+                m.lifecycle(VigilMeters.PING_STRIKES, null).increment();
+            } else if (event instanceof TooManyPings) {
+                m.lifecycle(VigilMeters.TOO_MANY_PINGS, null).increment();
+            } else if (event instanceof PingBackoff) {
+                m.lifecycle(VigilMeters.PING_BACKOFFS, null).increment();
+            } else if (event instanceof ConnectionRetired) {
+                ConnectionRetired retired = (ConnectionRetired) event;
+                m.lifecycle(VigilMeters.RETIRED, retired.reason().debugData() + (retired.forced() ? "_forced" : ""))
+                        .increment();
+            }
+        }
+    }
+
+    @Override
     public void stateChanged(HealthSubject subject, HealthState from, HealthState to) {
         counts(subject).move(from, to);
         for (RegistryMeters r : bound) {
@@ -340,6 +363,11 @@ public final class MicrometerHealthRecorder implements HealthRecorder, MeterBind
                     .baseUnit(meter.getBaseUnit())
                     .tags(tags)
                     .register(registry);
+        }
+
+        /** Lifecycle counters are rare: looked up in the registry (which caches them) per event. */
+        Counter lifecycle(VigilMeters meter, @Nullable String reason) {
+            return counter(meter, reason == null ? tags : tags.and(KeyNames.REASON.asString(), reason));
         }
 
         // The lazy look-ups below may race to register the same meter; the registry returns the same instance.

@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  * <p>As a Prometheus scrape shows them:
  * <ul>
  *   <li>{@code vigil_keepalive_probes_sent_total}, {@code vigil_keepalive_probes_failed_total},
+ *       {@code vigil_policing_strikes_total}, {@code vigil_policing_closes_total},
+ *       {@code vigil_keepalive_backoffs_total}, {@code vigil_connections_retired_total{reason}},
  *       {@code vigil_keepalive_peer_alive_total},
  *       {@code vigil_keepalive_probes_unanswered_total}, {@code vigil_keepalive_verdicts_total{reason}},
  *       {@code vigil_keepalive_shadow_verdicts_total{reason}},
@@ -120,7 +122,44 @@ public enum VigilMeters implements MeterDocumentation {
      * sample, on transports that have one. A distribution summary.
      */
     KERNEL_RETRANSMITS("vigil.kernel.retransmits", Meter.Type.DISTRIBUTION_SUMMARY, "retransmits",
-            "Consecutive retransmissions of the head segment per TCP_INFO sample");
+            "Consecutive retransmissions of the head segment per TCP_INFO sample"),
+
+    /**
+     * Pings from peers that came sooner than the server's ping-rate policy permits
+     * ({@link io.vigil.core.event.PingStrike}). A counter.
+     *
+     * @since 0.2
+     */
+    PING_STRIKES("vigil.policing.strikes", Meter.Type.COUNTER, null,
+            "Peer pings sooner than the ping-rate policy permits"),
+
+    /**
+     * Connections the server ended because their peer pinged too often after the policy's strikes (HTTP/2:
+     * {@code GOAWAY too_many_pings}; {@link io.vigil.core.event.TooManyPings}). A counter.
+     *
+     * @since 0.2
+     */
+    TOO_MANY_PINGS("vigil.policing.closes", Meter.Type.COUNTER, null,
+            "Connections ended for too many pings"),
+
+    /**
+     * Times a client doubled its probe idle time for a remote address after a {@code too_many_pings}
+     * ({@link io.vigil.core.event.PingBackoff}). A counter.
+     *
+     * @since 0.2
+     */
+    PING_BACKOFFS("vigil.keepalive.backoffs", Meter.Type.COUNTER, null,
+            "Probe idle time doubled after too_many_pings"),
+
+    /**
+     * Connections retired by a lifecycle policy, by {@link KeyNames#REASON reason}: {@code max_idle},
+     * {@code max_age}, and {@code max_age_forced} / {@code max_idle_forced} when the grace period ran out with the
+     * connection still open ({@link io.vigil.core.event.ConnectionRetired}). A counter.
+     *
+     * @since 0.2
+     */
+    RETIRED("vigil.connections.retired", Meter.Type.COUNTER, null,
+            "Connections retired for idleness or age", KeyNames.REASON);
 
     private final String name;
     private final Meter.Type type;
@@ -181,7 +220,10 @@ public enum VigilMeters implements MeterDocumentation {
         /** The probing protocol, e.g. {@code heartbeat} ({@link HealthSubject}). */
         PROTOCOL("protocol"),
 
-        /** The {@link io.vigil.core.event.DeathReason} in lowercase, e.g. {@code probes_unanswered}. */
+        /**
+         * The {@link io.vigil.core.event.DeathReason} in lowercase, e.g. {@code probes_unanswered}; on
+         * {@link #RETIRED}, the {@link io.vigil.core.event.ConnectionRetired.Reason}'s debug data.
+         */
         REASON("reason"),
 
         /** The {@link io.vigil.core.machine.HealthState}: {@code active}, {@code probing} or {@code suspended}. */

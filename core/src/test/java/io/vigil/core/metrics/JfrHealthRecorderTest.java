@@ -4,8 +4,12 @@ import static io.vigil.core.testing.HealthScenario.MS;
 import static io.vigil.core.testing.HealthScenario.S;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.core.event.ConnectionRetired;
 import io.vigil.core.event.DeathReason;
 import io.vigil.core.event.Evidence;
+import io.vigil.core.event.PingBackoff;
+import io.vigil.core.event.PingStrike;
+import io.vigil.core.event.TooManyPings;
 import io.vigil.core.kernel.KernelSample;
 import io.vigil.core.event.PeerDead;
 import io.vigil.core.testing.HealthScenario;
@@ -36,7 +40,8 @@ class JfrHealthRecorderTest {
     private List<RecordedEvent> record(boolean enabled, Runnable script) throws IOException {
         try (Recording recording = new Recording()) {
             for (String name : List.of(JfrHealthRecorder.PROBE_SENT, JfrHealthRecorder.PEER_ALIVE,
-                    JfrHealthRecorder.PEER_DEAD)) {
+                    JfrHealthRecorder.PEER_DEAD, JfrHealthRecorder.PING_STRIKE, JfrHealthRecorder.TOO_MANY_PINGS,
+                    JfrHealthRecorder.PING_BACKOFF, JfrHealthRecorder.CONNECTION_RETIRED)) {
                 if (enabled) {
                     recording.enable(name);
                 } else {
@@ -66,6 +71,27 @@ class JfrHealthRecorderTest {
             }
         }
         return out;
+    }
+
+    @Test
+    void lifecycleEventsAreFlightRecorderEventsWithTheirFields() throws IOException {
+        List<RecordedEvent> events = record(true, () -> {
+            JfrHealthRecorder.INSTANCE.lifecycle(EPOLL, new PingStrike(1, 2, 1_000L, 300_000_000_000L, true));
+            JfrHealthRecorder.INSTANCE.lifecycle(EPOLL, new TooManyPings(3));
+            JfrHealthRecorder.INSTANCE.lifecycle(EPOLL, new PingBackoff("127.0.0.1:8080", 1_000L, 2_000L));
+            JfrHealthRecorder.INSTANCE.lifecycle(EPOLL,
+                    new ConnectionRetired(ConnectionRetired.Reason.MAX_AGE, 5_000L, true));
+        });
+        RecordedEvent strike = named(events, JfrHealthRecorder.PING_STRIKE).get(0);
+        assertThat(strike.getInt("strikes")).isEqualTo(1);
+        assertThat(strike.getBoolean("withoutWork")).isTrue();
+        assertThat(strike.getString("transport")).isEqualTo("epoll");
+        assertThat(named(events, JfrHealthRecorder.TOO_MANY_PINGS).get(0).getInt("strikes")).isEqualTo(3);
+        assertThat(named(events, JfrHealthRecorder.PING_BACKOFF).get(0).getString("remoteAddress"))
+                .isEqualTo("127.0.0.1:8080");
+        RecordedEvent retired = named(events, JfrHealthRecorder.CONNECTION_RETIRED).get(0);
+        assertThat(retired.getString("reason")).isEqualTo("max_age");
+        assertThat(retired.getBoolean("forced")).isTrue();
     }
 
     @Test

@@ -12,6 +12,10 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vigil.core.event.ConnectionRetired;
+import io.vigil.core.event.PingBackoff;
+import io.vigil.core.event.PingStrike;
+import io.vigil.core.event.TooManyPings;
 import io.vigil.core.event.DeathReason;
 import io.vigil.core.event.Evidence;
 import io.vigil.core.kernel.KernelSample;
@@ -142,6 +146,7 @@ class MicrometerHealthRecorderTest {
         recordKernelEvidence();
         recorder.shadowVerdict(EPOLL, new PeerDead(DeathReason.PROBES_UNANSWERED, new Evidence(5_000_000_000L, 3, 0, 0,
                 null)));
+        recordLifecycle();
         Set<VigilMeters> seen = new HashSet<>();
         for (Meter meter : registry.getMeters()) {
             Meter.Id id = meter.getId();
@@ -188,6 +193,29 @@ class MicrometerHealthRecorderTest {
                         OptionOutcome.Status.UNSUPPORTED))));
         recorder.kernelSample(EPOLL, new KernelSample(1, 2, 0, 0, 0, 3000, 1000, 50, 20, 0, 3000));
         recorder.kernelSample(EPOLL, new KernelSample(1, 0, 3, 2, 1, 10, 10, 50, 20, 7, 10));
+    }
+
+    private void recordLifecycle() {
+        recorder.lifecycle(EPOLL, new PingStrike(1, 2, 1_000_000L, 300_000_000_000L, false));
+        recorder.lifecycle(EPOLL, new TooManyPings(3));
+        recorder.lifecycle(EPOLL, new PingBackoff("127.0.0.1:8080", 1_000_000_000L, 2_000_000_000L));
+        recorder.lifecycle(EPOLL, new ConnectionRetired(ConnectionRetired.Reason.MAX_AGE, 1_000_000_000L, false));
+        recorder.lifecycle(EPOLL, new ConnectionRetired(ConnectionRetired.Reason.MAX_AGE, 1_000_000_000L, true));
+        recorder.lifecycle(EPOLL, new ConnectionRetired(ConnectionRetired.Reason.MAX_IDLE, 1_000_000_000L, false));
+    }
+
+    @Test
+    void lifecycleEventsAreCountedStrikesClosesBackoffsAndRetirementsByReason() {
+        recorder.bindTo(registry);
+        recordLifecycle();
+        recordLifecycle();
+        assertThat(registry.get(VigilMeters.PING_STRIKES.getName()).counter().count()).isEqualTo(2);
+        assertThat(registry.get(VigilMeters.TOO_MANY_PINGS.getName()).counter().count()).isEqualTo(2);
+        assertThat(registry.get(VigilMeters.PING_BACKOFFS.getName()).counter().count()).isEqualTo(2);
+        String retired = VigilMeters.RETIRED.getName();
+        assertThat(registry.get(retired).tags("reason", "max_age").counter().count()).isEqualTo(2);
+        assertThat(registry.get(retired).tags("reason", "max_age_forced").counter().count()).isEqualTo(2);
+        assertThat(registry.get(retired).tags("reason", "max_idle").counter().count()).isEqualTo(2);
     }
 
     @Test

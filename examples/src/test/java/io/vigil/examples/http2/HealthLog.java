@@ -22,6 +22,11 @@ final class HealthLog {
         seen.add(new Seen(System.nanoTime(), event));
     }
 
+    /** Every event seen so far. */
+    List<Seen> events() {
+        return List.copyOf(seen);
+    }
+
     /** Waits for an event that matches, at most {@code millis}. */
     Seen await(String what, long millis, Predicate<HealthEvent> match) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
