@@ -8,6 +8,8 @@ import io.vigil.core.event.PeerDead;
 import io.vigil.core.event.ProbeSent;
 import io.vigil.core.internal.timer.TimerWheels;
 import io.vigil.core.policy.KeepAlivePolicy;
+import io.vigil.core.policy.KernelClock;
+import io.vigil.core.metrics.HealthRecorder;
 import io.vigil.core.probe.HeartbeatFrame;
 import io.vigil.core.probe.HeartbeatProber;
 import io.vigil.core.probe.HeartbeatResponder;
@@ -40,7 +42,7 @@ class ProbeJitterTest {
         int[] perSlice = new int[200];
         long bound = (long) (KeepAliveHandler.DEFAULT_PROBE_JITTER * interval);
         for (int i = 0; i < channels; i++) {
-            KeepAliveHandler handler = new KeepAliveHandler(policy, HeartbeatProber.INSTANCE)
+            KeepAliveHandler handler = new KeepAliveHandler(policy, HeartbeatProber.INSTANCE, HealthRecorder.NOOP, KernelClock.NOMINAL)
                     .probeJitter(KeepAliveHandler.DEFAULT_PROBE_JITTER);
             TestChannel channel = TestChannel.create(handler);
             try {
@@ -69,7 +71,7 @@ class ProbeJitterTest {
         KeepAlivePolicy policy = KeepAlivePolicy.builder().idle(Duration.ofSeconds(20))
                 .interval(Duration.ofSeconds(10)).probes(3).build();
         for (int i = 0; i < 20; i++) {
-            KeepAliveHandler handler = new KeepAliveHandler(policy, HeartbeatProber.INSTANCE).probeJitter(1.0);
+            KeepAliveHandler handler = new KeepAliveHandler(policy, HeartbeatProber.INSTANCE, HealthRecorder.NOOP, KernelClock.NOMINAL).probeJitter(1.0);
             TestChannel channel = TestChannel.create(handler);
             EventRecorder events = new EventRecorder(channel.ticker());
             channel.pipeline().addLast(events);
@@ -102,7 +104,7 @@ class ProbeJitterTest {
         KeepAlivePolicy policy = KeepAlivePolicy.builder().idle(Duration.ofSeconds(1))
                 .interval(Duration.ofSeconds(1)).probes(2).build();
         for (int i = 0; i < 20; i++) {
-            KeepAliveHandler handler = new KeepAliveHandler(policy, HeartbeatProber.INSTANCE).probeJitter(1.0);
+            KeepAliveHandler handler = new KeepAliveHandler(policy, HeartbeatProber.INSTANCE, HealthRecorder.NOOP, KernelClock.NOMINAL).probeJitter(1.0);
             TestChannel channel = TestChannel.create(handler);
             EventRecorder events = new EventRecorder(channel.ticker());
             channel.pipeline().addLast(events);
@@ -130,7 +132,7 @@ class ProbeJitterTest {
         for (long seconds : new long[] {10, 30, 60, 300}) {
             KeepAlivePolicy policy = KeepAlivePolicy.deadWithin(Duration.ofSeconds(seconds));
             for (int i = 0; i < 5; i++) {
-                KeepAliveHandler handler = new KeepAliveHandler(policy, HeartbeatProber.INSTANCE)
+                KeepAliveHandler handler = new KeepAliveHandler(policy, HeartbeatProber.INSTANCE, HealthRecorder.NOOP, KernelClock.NOMINAL)
                         .probeJitter(KeepAliveHandler.DEFAULT_PROBE_JITTER);
                 TestChannel channel = TestChannel.create(handler, HeartbeatResponder.handler());
                 EventRecorder events = new EventRecorder(channel.ticker());
