@@ -40,10 +40,10 @@ class ProbeJitterTest {
         long slice = interval / 100;
         int channels = 10_000;
         int[] perSlice = new int[200];
-        long bound = (long) (KeepAliveHandler.DEFAULT_PROBE_JITTER * interval);
+        long bound = (long) (KeepAliveHandler.RECOMMENDED_PROBE_JITTER * interval);
         for (int i = 0; i < channels; i++) {
             KeepAliveHandler handler = new KeepAliveHandler(policy, HeartbeatProber.INSTANCE, HealthRecorder.NOOP, KernelClock.NOMINAL)
-                    .probeJitter(KeepAliveHandler.DEFAULT_PROBE_JITTER);
+                    .probeJitter(KeepAliveHandler.RECOMMENDED_PROBE_JITTER);
             TestChannel channel = TestChannel.create(handler);
             try {
                 long firstProbe = handler.deadline() - channel.now(); // armed at mock time 0, the same for all
@@ -128,12 +128,12 @@ class ProbeJitterTest {
     }
 
     @Test
-    void deadWithinHoldsWithTheDefaultJitter() {
+    void deadWithinHoldsWithTheRecommendedJitter() {
         for (long seconds : new long[] {10, 30, 60, 300}) {
             KeepAlivePolicy policy = KeepAlivePolicy.deadWithin(Duration.ofSeconds(seconds));
             for (int i = 0; i < 5; i++) {
                 KeepAliveHandler handler = new KeepAliveHandler(policy, HeartbeatProber.INSTANCE, HealthRecorder.NOOP, KernelClock.NOMINAL)
-                        .probeJitter(KeepAliveHandler.DEFAULT_PROBE_JITTER);
+                        .probeJitter(KeepAliveHandler.RECOMMENDED_PROBE_JITTER);
                 TestChannel channel = TestChannel.create(handler, HeartbeatResponder.handler());
                 EventRecorder events = new EventRecorder(channel.ticker());
                 channel.pipeline().addLast(events);
