@@ -607,7 +607,9 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
             return;
         }
         KeepAlivePolicy p = effective;
-        ChannelSnapshot seen = TickObserver.observe(ch, t, k, p, latestRx, e, peerProbesProveLife, now);
+        ProbeDispatch d = probes;
+        ChannelSnapshot seen = TickObserver.observe(ch, t, k, p, latestRx, e, peerProbesProveLife,
+                d == null ? now : d.lastSentAt(), now);
         TickAction action = e.onTick(p, now, seen);
         quietSinceTick = true;
         switch (action) {

@@ -62,6 +62,15 @@ final class ProbeDispatch {
     }
 
     /**
+     * Returns the send time of the latest probe (its id).
+     *
+     * @return nanoseconds in the loop's clock; meaningless before the first probe
+     */
+    long lastSentAt() {
+        return ids[(next + CAPACITY - 1) % CAPACITY];
+    }
+
+    /**
      * Tells whether a reply's id is that of an outstanding probe; if so the episode's ids are forgotten.
      *
      * @param id the reply's id

@@ -41,11 +41,12 @@ final class TickObserver {
      * @param latestRx the read path's latest stamp
      * @param seenBy the machine: its deadline (to tell a late tick) and its probes out
      * @param kernelReceiptsCount whether data the kernel received counts as proof of life (the policy's rule)
+     * @param lastProbeAt when the latest probe was sent, nanoseconds (read only while probes are out)
      * @param now the tick's time, nanoseconds
      * @return the snapshot, valid until the next tick on this loop
      */
     static ChannelSnapshot observe(Channel ch, HealthTimer t, KernelEvidence k, KeepAlivePolicy p, long latestRx,
-                                   HealthStateMachine seenBy, boolean kernelReceiptsCount,
+                                   HealthStateMachine seenBy, boolean kernelReceiptsCount, long lastProbeAt,
                                    long now) {
         long inbound = t.upperBound(latestRx);
         ChannelSnapshot seen = SNAPSHOT.get().reset(inbound);
@@ -56,10 +57,16 @@ final class TickObserver {
             long sampledAt = t.preciseNow();
             KernelSample sample = k.sampleAtTick(ch);
             if (sample != null) {
-                // Our own probes are data in flight too (one small segment each): only more than they can account
-                // for is the application's data, which keeps the connection busy as in the kernel's rule.
-                seen.kernelSend(sample.unacked() > seenBy.probesOut(), sample.retransmits() != 0,
-                        KernelEvidence.sentAt(sample, sampledAt));
+                // The kernel's rule: data in flight or queued unsent keeps keepalive dormant. Our own probes are data
+                // in flight too (one small segment each), so only more than they can account for counts; and data
+                // the kernel is still sending after our latest probe (a slow reader's window opening now and then)
+                // is the application's, queued ahead of that probe, so the probe is not judged behind it.
+                long sentAt = KernelEvidence.sentAt(sample, sampledAt);
+                boolean stillSending = seenBy.probesOut() > 0 && sample.retransmits() == 0
+                        && sentAt - lastProbeAt > 2 * KernelEvidence.RECEIPT_MARGIN_NANOS
+                        && sampledAt - sentAt < p.intervalNanos();
+                seen.kernelSend(sample.unacked() > seenBy.probesOut() || stillSending, sample.retransmits() != 0,
+                        sentAt);
                 if (kernelReceiptsCount && grid.isNominal()) {
                     seen.inbound(KernelEvidence.receivedAt(sample, sampledAt));
                 } else if (kernelReceiptsCount) {
