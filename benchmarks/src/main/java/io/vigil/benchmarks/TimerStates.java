@@ -37,8 +37,10 @@ public final class TimerStates {
         private final long periodNanos;
         /** The future of the latest schedule. */
         public @Nullable ScheduledFuture<?> future;
-        /** The clock at the latest expiry. */
+        /** The clock at the latest expiry (or, for the {@code ish-read} path, at the latest read batch). */
         public long lastRun;
+        /** The next channel of a dependent chain (latency-bound variants). */
+        public int next;
         /** Expiries of this timer. */
         public int fires;
 
@@ -98,6 +100,10 @@ public final class TimerStates {
         private final long periodNanos;
         /** Expiries of this timer. */
         public int fires;
+        /** The loop time stamped by the latest read (the {@code vigil-read} path). */
+        public long latestRx;
+        /** The next channel of a dependent chain (latency-bound variants). */
+        public int next;
 
         /**
          * Creates a timer.
