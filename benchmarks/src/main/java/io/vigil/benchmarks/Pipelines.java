@@ -64,7 +64,8 @@ public final class Pipelines {
      * Returns the handler factory for an {@code impl} parameter.
      *
      * @param impl {@code bare} (none), {@code hop} (a handler that only passes reads on: the floor of any handler
-     *        on the read path), {@code ish} (IdleStateHandler, reader idle), {@code ish-writer},
+     *        on the read path), {@code codec-stamp} (a hop that also stamps the loop's cached time, as a codec
+     *        feeding the keepalive would), {@code ish} (IdleStateHandler, reader idle), {@code ish-writer},
      *        {@code ish-all} (reader, writer and all idle), {@code vigil} (KeepAliveHandler)
      * @param idle the idle time
      * @param interval Vigil's probe interval
@@ -77,6 +78,8 @@ public final class Pipelines {
                 return null;
             case "hop":
                 return Hop::new;
+            case "codec-stamp":
+                return CodecStamp::new;
             case "ish":
                 return () -> new IdleStateHandler(idleNanos, 0, 0, TimeUnit.NANOSECONDS);
             case "ish-writer":
@@ -143,10 +146,60 @@ public final class Pipelines {
         return runs;
     }
 
+    /**
+     * Runs the shared loop until {@code done} holds, moving the clock one wheel tick (10 ms) after each run, at most
+     * {@code maxRuns} times: for checks after a clock jump, which Vigil's local-stall guard treats as a stalled loop
+     * (its verdicts then wait for the ticks that follow).
+     *
+     * @param loop the loop
+     * @param ticker the loop's clock
+     * @param done the condition
+     * @param maxRuns the bound
+     * @return how many runs it took
+     */
+    public static int runTicking(ManualIoEventLoop loop, io.netty.util.concurrent.MockTicker ticker,
+                                 java.util.function.BooleanSupplier done, int maxRuns) {
+        int runs = 0;
+        while (!done.getAsBoolean()) {
+            if (runs++ == maxRuns) {
+                throw new IllegalStateException("the loop did not get there in " + maxRuns + " runs");
+            }
+            loop.runNow();
+            ticker.advance(10, TimeUnit.MILLISECONDS);
+        }
+        return runs;
+    }
+
     /** A handler that passes every read on and does nothing else: what one more hop in the pipeline costs. */
     public static final class Hop extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    /**
+     * A handler the application already has (a codec: it sees every inbound message) that also stamps the loop's
+     * cached time for the keepalive, as a codec calling {@code HealthFeed.inboundSeen()} would, instead of one more
+     * handler on the read path: the hop plus one store of the wheel's cached time. Its cost over {@code hop} is
+     * what stamping from inside a codec costs; Vigil's overhead minus it is what the separate handler costs.
+     */
+    public static final class CodecStamp extends ChannelInboundHandlerAdapter {
+        private io.vigil.core.internal.timer.@Nullable LoopTimer wheel;
+        /** The latest stamp. */
+        public long latestRx;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            wheel = io.vigil.core.internal.timer.TimerWheels.forExecutor(ctx.executor());
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            io.vigil.core.internal.timer.LoopTimer w = wheel;
+            if (w != null) {
+                latestRx = w.now();
+            }
             ctx.fireChannelRead(msg);
         }
     }
@@ -160,6 +213,8 @@ public final class Pipelines {
         public long pings;
         /** The id of the latest ping. */
         public long lastPingId;
+        /** If set, each channel's latest ping id goes to its slot (a lookup, no allocation). */
+        public java.util.@Nullable Map<io.netty.channel.Channel, long[]> pingIds;
 
         @Override
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
@@ -169,6 +224,11 @@ public final class Pipelines {
                 if (frame.isPing()) {
                     pings++;
                     lastPingId = frame.id();
+                    java.util.Map<io.netty.channel.Channel, long[]> ids = pingIds;
+                    long[] slot = ids == null ? null : ids.get(ctx.channel());
+                    if (slot != null) {
+                        slot[0] = frame.id();
+                    }
                 }
             }
             ReferenceCountUtil.release(msg);

@@ -60,7 +60,7 @@ public class WritePathBenchmark extends AbstractBenchmark {
         if (!"bare".equals(impl)) {
             ticker.advance(Pipelines.IDLE.toSeconds() + 1, TimeUnit.SECONDS);
             long events = "ish-all".equals(impl) ? 3L * channels : channels;
-            Pipelines.runUntil(loop, () -> consumer.idle >= events, 100_000);
+            Pipelines.runTicking(loop, ticker, () -> consumer.idle >= events, 100_000);
             check(consumer.idle == events, "idle events of every channel: " + consumer.idle + " of " + events);
         }
         check(consumer.errors == 0, "no exceptions: " + consumer.errors);
