@@ -8,7 +8,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.vigil.core.event.KernelOptionsApplied;
+import io.vigil.core.kernel.KernelOption;
 import io.vigil.core.policy.KeepAlivePolicy;
 import io.vigil.core.socket.SocketKeepAlive;
 import java.net.InetSocketAddress;
@@ -26,14 +28,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * The accept path: accepted connections per second for a server whose children get the kernel keepalive options
  * <ul>
  *   <li>{@code none}: no options (the floor);</li>
- *   <li>{@code child}: {@link SocketKeepAlive#configure(ServerBootstrap)}: each child sets the five options
- *       ({@code setsockopt} × 5) and reads them back ({@code getsockopt} × 5) for its report;</li>
- *   <li>{@code listener+report}: the options set once on the listening socket ({@link SocketKeepAlive#channelOptions}
- *       as the server's {@code option}s; Linux copies them to every accepted socket), each child only reading back
- *       ({@link SocketKeepAlive#newReportHandler()}: {@code getsockopt} × 5);</li>
+ *   <li>{@code child}: {@link SocketKeepAlive#newHandler()} first in each child, what
+ *       {@link SocketKeepAlive#configure(ServerBootstrap)} does: it sets the five options ({@code setsockopt} × 5)
+ *       and reads them back ({@code getsockopt} × 5) for its report;</li>
+ *   <li>{@code listener+report}: the options set once on the listening socket (as raw {@code setsockopt} options:
+ *       Netty's epoll server-socket config refuses the typed ones; Linux copies them to every accepted socket), each
+ *       child only reading back ({@link SocketKeepAlive#newReportHandler()}: {@code getsockopt} × 5). The count of
+ *       reports with every option applied verifies, on each accepted socket, that it inherited them;</li>
  *   <li>{@code listener}: the options on the listener only, no per-child work at all.</li>
  * </ul>
- * NIO cannot set the options on a listening socket, so only {@code none} and {@code child} run there.
+ * (Epoll only: io_uring would take the same raw options.) NIO cannot set the options on a listening socket, so only {@code none} and {@code child} run there.
  * The client ({@link AcceptLoad}) is a separate process; the server writes one byte once the child's pipeline is set
  * up, so a counted connection has been through the whole accept path. Writes {@code accept.json} for the report.
  *
@@ -47,6 +51,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class AcceptBench {
 
     static final String[] MODES = {"none", "child", "listener+report", "listener"};
+    private static final int SOL_SOCKET = 1;
+    private static final int IPPROTO_TCP = 6;
 
     private AcceptBench() {
     }
@@ -105,6 +111,7 @@ public final class AcceptBench {
         SocketKeepAlive kernel = SocketKeepAlive.of(policy);
         EventLoopGroup group = Net.group(transport, 1, "accept-server");
         AtomicLong reports = new AtomicLong();
+        AtomicLong applied = new AtomicLong();
         Process load = null;
         try {
             ServerBootstrap sb = new ServerBootstrap().group(group).channel(Net.serverChannel(transport))
@@ -112,16 +119,26 @@ public final class AcceptBench {
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            if ("listener+report".equals(mode)) {
+                            if ("child".equals(mode)) {
+                                ch.pipeline().addFirst(kernel.newHandler());
+                            } else if ("listener+report".equals(mode)) {
                                 ch.pipeline().addFirst(kernel.newReportHandler());
                             }
-                            ch.pipeline().addLast(new Hello(reports));
+                            ch.pipeline().addLast(new Hello(reports, applied));
                         }
                     });
-            if ("child".equals(mode)) {
-                kernel.configure(sb);
-            } else if (mode.startsWith("listener")) {
-                kernel.channelOptions(Net.serverChannel(transport)).forEach(sb::option);
+            if (mode.startsWith("listener")) {
+                // Netty's epoll server-socket config refuses the typed keepalive options ("Unknown channel option"),
+                // so they go on the listener as raw options: level and number of <sys/socket.h>, <netinet/tcp.h>.
+                sb.option(new IntegerUnixChannelOption("SO_KEEPALIVE", SOL_SOCKET, 9), 1)
+                        .option(new IntegerUnixChannelOption("TCP_KEEPIDLE", IPPROTO_TCP, 4),
+                                kernel.requested(KernelOption.TCP_KEEPIDLE))
+                        .option(new IntegerUnixChannelOption("TCP_KEEPINTVL", IPPROTO_TCP, 5),
+                                kernel.requested(KernelOption.TCP_KEEPINTVL))
+                        .option(new IntegerUnixChannelOption("TCP_KEEPCNT", IPPROTO_TCP, 6),
+                                kernel.requested(KernelOption.TCP_KEEPCNT))
+                        .option(new IntegerUnixChannelOption("TCP_USER_TIMEOUT", IPPROTO_TCP, 18),
+                                kernel.requested(KernelOption.TCP_USER_TIMEOUT));
             }
             Channel server = sb.bind(Net.HOST, 0).sync().channel();
             int port = ((InetSocketAddress) server.localAddress()).getPort();
@@ -131,20 +148,25 @@ public final class AcceptBench {
             String result = Net.readLine(load.getInputStream(), Duration.ofMillis(warmup + measure + 60_000));
             server.close().sync();
             return String.format(Locale.ROOT, "{\"transport\":\"%s\",\"mode\":\"%s\",\"rep\":%d,"
-                            + "\"acceptsPerSecond\":%s,\"reports\":%d}", transport, mode, rep,
-                    EchoBench.field(result, "perSecond"), reports.get());
+                            + "\"acceptsPerSecond\":%s,\"reports\":%d,\"allApplied\":%d}", transport, mode, rep,
+                    EchoBench.field(result, "perSecond"), reports.get(), applied.get());
         } finally {
             Net.kill(load);
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
         }
     }
 
-    /** Writes one byte when active (the child's pipeline is set up); counts kernel-option reports. */
+    /**
+     * Writes one byte when active (the child's pipeline is set up); counts kernel-option reports, and those whose
+     * read-back found every option at its requested value (with the options on the listener: inherited by the child).
+     */
     static final class Hello extends ChannelInboundHandlerAdapter {
         private final AtomicLong reports;
+        private final AtomicLong applied;
 
-        Hello(AtomicLong reports) {
+        Hello(AtomicLong reports, AtomicLong applied) {
             this.reports = reports;
+            this.applied = applied;
         }
 
         @Override
@@ -157,6 +179,9 @@ public final class AcceptBench {
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof KernelOptionsApplied) {
                 reports.incrementAndGet();
+                if (((KernelOptionsApplied) evt).report().allApplied()) {
+                    applied.incrementAndGet();
+                }
             }
             ctx.fireUserEventTriggered(evt);
         }

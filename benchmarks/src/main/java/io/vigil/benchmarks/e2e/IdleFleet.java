@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.vigil.benchmarks.footprint.Footprint;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.GarbageCollectorMXBean;
@@ -79,7 +80,7 @@ public final class IdleFleet {
 
     static String once(String transport, String mode, int connections, long windowMs, Duration idle,
                        Duration interval) throws Exception {
-        long heap0 = retained();
+        long heap0 = Footprint.retained();
         EventLoopGroup group = Net.group(transport, 1, LOOP_NAME);
         AtomicInteger active = new AtomicInteger();
         AtomicLong victimClosedAt = new AtomicLong();
@@ -121,7 +122,7 @@ public final class IdleFleet {
             if (active.get() < connections) {
                 throw new IOException("only " + active.get() + " of " + connections + " connections accepted");
             }
-            long heapPerConnection = (retained() - heap0) / connections;
+            long heapPerConnection = (Footprint.retained() - heap0) / connections;
             long loopId = group.next().submit(() -> Thread.currentThread().getId()).get(10, TimeUnit.SECONDS);
             com.sun.management.ThreadMXBean threads =
                     (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -217,16 +218,5 @@ public final class IdleFleet {
             n += Math.max(0, gc.getCollectionCount());
         }
         return n;
-    }
-
-    /** Heap in use after full collections. */
-    static long retained() {
-        java.lang.management.MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
-        }
-        return used;
     }
 }

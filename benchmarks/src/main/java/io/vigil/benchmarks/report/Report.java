@@ -307,7 +307,11 @@ public final class Report {
     }
 
     private static String str(Map<?, ?> m, String key) {
-        return String.valueOf(m.get(key));
+        Object o = m.get(key);
+        if (o instanceof Double && (Double) o == Math.rint((Double) o) && Math.abs((Double) o) < 1e15) {
+            return String.valueOf(((Double) o).longValue());
+        }
+        return String.valueOf(o);
     }
 
     /** The repetitions of one (transport, mode) as a Stat of one field. */
@@ -442,6 +446,19 @@ public final class Report {
         return values.isEmpty() ? new Stat(Double.NaN, Double.NaN, Double.NaN, 0) : Stat.ofForks(values);
     }
 
+    private String appliedShare(String transport) {
+        double reports = 0;
+        double applied = 0;
+        for (Object o : list(accept, "runs")) {
+            Map<?, ?> r = (Map<?, ?>) Objects.requireNonNull(o);
+            if (transport.equals(str(r, "transport")) && "listener+report".equals(str(r, "mode"))) {
+                reports += num(r, "reports");
+                applied += num(r, "allApplied");
+            }
+        }
+        return reports > 0 && !Double.isNaN(applied) ? fmt(applied * 100 / reports) + " %" : "—";
+    }
+
     private void acceptPath(StringBuilder summary, StringBuilder details) {
         details.append("## Accept path (`e2e.AcceptBench`)\n\n");
         if (accept == null) {
@@ -451,13 +468,16 @@ public final class Report {
         }
         details.append("Accepted connections per second (a separate client process with " + str(accept,
                 "clientThreads") + " threads connects, waits for the server's first byte, resets). `child`: "
-                + "`SocketKeepAlive.configure(ServerBootstrap)`, five `setsockopt` and five `getsockopt` per child; "
-                + "`listener+report`: the options set once on the listening socket (Linux copies them to every "
-                + "accepted socket), each child only reading them back for its report (five `getsockopt`); "
+                + "what `SocketKeepAlive.configure(ServerBootstrap)` does, five `setsockopt` and five `getsockopt` "
+                + "per child; `listener+report`: the options set once on the listening socket "
+                + "(raw `setsockopt` options: Netty's epoll server-socket config refuses the typed ones; Linux copies "
+                + "them to every accepted socket), each child only reading them back for its report (five `getsockopt`); "
                 + "`listener`: no per-child work; `none`: no options. NIO's server socket takes none of the options, "
-                + "so only `none` and `child` run there. Median over repetitions [range].\n\n"
-                + "| transport | none | child | listener+report | listener | read-back cost per accept |\n"
-                + "|---|---|---|---|---|---|\n");
+                + "so only `none` and `child` run there. `children fully applied`: the share of listener+report "
+                + "children whose read-back found every option as requested (the verification on accepted sockets). "
+                + "Median over repetitions [range].\n\n"
+                + "| transport | none | child | listener+report | listener | read-back cost per accept | children "
+                + "fully applied (listener+report) |\n|---|---|---|---|---|---|---|\n");
         for (String transport : new String[] {"epoll", "nio"}) {
             Stat none = acceptStat(transport, "none");
             Stat child = acceptStat(transport, "child");
@@ -469,7 +489,8 @@ public final class Report {
             double readBack = l.value() > 0 && lr.value() > 0 ? 1e6 / lr.value() - 1e6 / l.value() : Double.NaN;
             details.append("| ").append(transport).append(" | ").append(none).append(" | ").append(child)
                     .append(" | ").append(lr).append(" | ").append(l).append(" | ")
-                    .append(Double.isNaN(readBack) ? "—" : fmt(readBack) + " µs").append(" |\n");
+                    .append(Double.isNaN(readBack) ? "—" : fmt(readBack) + " µs").append(" | ")
+                    .append(appliedShare(transport)).append(" |\n");
             if (!Double.isNaN(lr.value())) {
                 Stat ratio = lr.over(child);
                 Verdict v = atLeast(ratio, 1.0);
@@ -480,9 +501,11 @@ public final class Report {
                                 + "client and the TCP handshake, not by the options, at this load");
             }
         }
-        details.append("\n`SocketKeepAlive.configure(ServerBootstrap)` still sets the options per child; the "
-                + "listener way is available today through `channelOptions(serverChannelClass)` as the server's "
-                + "`option`s plus `newReportHandler()` on the children.\n\n");
+        details.append("\nThe read-back cost column is what keeping the report costs per accept (listener+report "
+                + "against listener). `SocketKeepAlive.configure(ServerBootstrap)` still sets the options per child: "
+                + "Netty's epoll server-socket config refuses every typed keepalive option, so a listener-first "
+                + "default needs the native provider (`vigil-epoll`) to set them on the listener as raw options, "
+                + "as this benchmark does, with every child's read-back report kept to verify the inheritance.\n\n");
     }
 
     private List<Chart.Panel> fleetPanels() {
@@ -502,6 +525,18 @@ public final class Report {
     }
 
     // ---- read path -----------------------------------------------------------------------------------------------
+
+    /** The channel counts a benchmark was run at, in increasing order, or {@code defaults} if none. */
+    private String[] scales(String bench, String[] defaults) {
+        java.util.TreeSet<Long> found = new java.util.TreeSet<>();
+        for (Results.Row r : results.rows()) {
+            String c = r.params().get("channels");
+            if (r.benchmark().equals(bench) && c != null) {
+                found.add(Long.parseLong(c));
+            }
+        }
+        return found.isEmpty() ? defaults : found.stream().map(String::valueOf).toArray(String[]::new);
+    }
 
     private @Nullable Stat stat(String bench, String... params) {
         Results.Row r = results.find(bench, params);
@@ -762,25 +797,30 @@ public final class Report {
             }
             details.append(" |\n");
         }
-        Stat chase = stat("LatencyFloorBenchmark.step", "channels", "1000000", "access", "chase");
+        String at = scales("RearmLatencyBenchmark.rearmDependent", new String[] {"1000000"})[0];
+        Stat chase = stat("LatencyFloorBenchmark.step", "channels", at, "access", "chase");
         for (String impl : new String[] {"heap", "vigil"}) {
             for (String d : new String[] {"random", "same-slot"}) {
-                details.append("| ").append(impl).append(" dependent re-arm, ").append(d).append(" | | | ")
-                        .append(opt(stat("RearmLatencyBenchmark.rearmDependent", "impl", impl, "deadlines", d)))
-                        .append(" |\n");
+                details.append("| ").append(impl).append(" dependent re-arm, ").append(d);
+                for (String c : SCALE) {
+                    details.append(" | ").append(opt(stat("RearmLatencyBenchmark.rearmDependent", "channels", c,
+                            "impl", impl, "deadlines", d)));
+                }
+                details.append(" |\n");
             }
         }
         details.append('\n');
-        Stat vigil = stat("RearmLatencyBenchmark.rearmDependent", "impl", "vigil", "deadlines", "random");
-        Stat floor = stat("RearmLatencyBenchmark.rearmDependent", "impl", "vigil", "deadlines", "same-slot");
-        Stat heap = stat("RearmLatencyBenchmark.rearmDependent", "impl", "heap", "deadlines", "random");
+        String b = "RearmLatencyBenchmark.rearmDependent";
+        Stat vigil = stat(b, "channels", at, "impl", "vigil", "deadlines", "random");
+        Stat floor = stat(b, "channels", at, "impl", "vigil", "deadlines", "same-slot");
+        Stat heap = stat(b, "channels", at, "impl", "heap", "deadlines", "random");
         if (vigil == null || floor == null) {
             missing(summary, "RearmLatencyBenchmark", "dependent re-arm, 1M", "≤ " + FLOOR_FACTOR + "× floor");
             return;
         }
         Stat r = vigil.over(floor);
         Verdict v = atMost(r, FLOOR_FACTOR);
-        row(summary, "RearmLatencyBenchmark", "dependent re-arm, 1M timers", "heap " + opt(heap) + " ns; DRAM "
+        row(summary, "RearmLatencyBenchmark", "dependent re-arm, " + human(at) + " timers", "heap " + opt(heap) + " ns; DRAM "
                 + "chase " + opt(chase) + " ns", vigil + " ns", "Vigil ÷ dependent floor " + r + "×",
                 "≤ " + FLOOR_FACTOR + "× floor", v, v == Verdict.PASS ? "one re-arm costs about the misses to reach "
                         + "the state" : "the unlink and link add dependent misses on two neighbour entries beyond "
@@ -800,7 +840,7 @@ public final class Report {
                 + "IdleStateHandler's timer does. ns per expired timer = ns per step ÷ timers due per step.\n\n"
                 + "| timers | due per step | ISH ns/timer | Vigil ns/timer | ratio | ISH B/timer | Vigil B/timer |\n"
                 + "|---|---|---|---|---|---|---|\n");
-        for (String c : new String[] {"100000", "1000000"}) {
+        for (String c : scales("ExpirySweepBenchmark.sweep", new String[] {"100000", "1000000"})) {
             for (String due : new String[] {"1", "100", "1000"}) {
                 Results.Row ish = results.find("ExpirySweepBenchmark.sweep", "channels", c, "impl", "ish",
                         "duePerMille", due);
@@ -835,7 +875,7 @@ public final class Report {
                 + "loop iterations per herd (JMH's sum over the measured herds ÷ their number). `vigil` has the "
                 + "default budget (65 536 expiries or 4 ms per tick); `vigil-nobudget` none.\n\n| timers | impl | "
                 + "herd total ms | longest iteration ms | loop iterations per herd |\n|---|---|---|---|---|\n");
-        for (String c : new String[] {"100000", "1000000"}) {
+        for (String c : scales("ExpirySweepBenchmark.herd", new String[] {"100000", "1000000"})) {
             double ishStall = Double.NaN;
             for (String impl : new String[] {"ish", "vigil", "vigil-nobudget"}) {
                 Results.Row h = results.find("ExpirySweepBenchmark.herd", "channels", c, "impl", impl);

@@ -56,6 +56,9 @@ record Stat(double value, double lo, double hi, int forks) {
 
     @Override
     public String toString() {
+        if (Double.isNaN(value)) {
+            return "—";
+        }
         if (lo == hi) {
             return Report.fmt(value);
         }

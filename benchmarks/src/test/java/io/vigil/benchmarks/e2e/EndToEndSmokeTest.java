@@ -40,7 +40,13 @@ class EndToEndSmokeTest {
             String run = AcceptBench.once(TRANSPORT, mode, 0, 100, 300, 1);
             assertThat(Double.parseDouble(EchoBench.field(run, "acceptsPerSecond"))).as(run).isPositive();
             if (mode.contains("child") || mode.contains("report")) {
+                // Every child read its options back and reported them.
                 assertThat(Long.parseLong(EchoBench.field(run, "reports"))).as(run).isPositive();
+            }
+            if (!"none".equals(mode) && !"listener".equals(mode) && !"nio".equals(TRANSPORT)) {
+                // Read back on the accepted sockets: set per child, or set once on the listener and inherited,
+                // every option is as requested on every child.
+                assertThat(EchoBench.field(run, "allApplied")).as(run).isEqualTo(EchoBench.field(run, "reports"));
             }
         }
     }
