@@ -105,17 +105,49 @@ public abstract class TimerDesigns {
         }
     }
 
+    /** A design with a per-channel state object, which can hold the dependent chain. */
+    abstract static class Stateful extends TimerDesigns {
+        private final TimerStates.Linked[] states;
+
+        Stateful(TimerStates.Linked[] states) {
+            this.states = states;
+        }
+
+        @Override
+        public boolean link(int[] successor) {
+            for (int i = 0; i < successor.length; i++) {
+                states[i].link(successor[i]);
+            }
+            return true;
+        }
+
+        @Override
+        public int next(int i) {
+            return states[i].next();
+        }
+    }
+
     /** Netty's loop heap. */
-    static final class Heap extends TimerDesigns {
+    static final class Heap extends Stateful {
         private final TimerStates.Ish[] timers;
         private final TimerBench bench;
 
         Heap(int n, TimerBench bench) {
+            this(states(n, bench), bench);
+        }
+
+        private Heap(TimerStates.Ish[] timers, TimerBench bench) {
+            super(timers);
+            this.timers = timers;
             this.bench = bench;
-            timers = new TimerStates.Ish[n + 1];
+        }
+
+        private static TimerStates.Ish[] states(int n, TimerBench bench) {
+            TimerStates.Ish[] timers = new TimerStates.Ish[n + 1];
             for (int i = 0; i <= n; i++) {
                 timers[i] = new TimerStates.Ish(bench.counter, bench.loop, 0);
             }
+            return timers;
         }
 
         @Override
@@ -126,19 +158,6 @@ public abstract class TimerDesigns {
         @Override
         public void cancel(int i) {
             timers[i].cancel();
-        }
-
-        @Override
-        public boolean link(int[] successor) {
-            for (int i = 0; i < successor.length; i++) {
-                timers[i].next = successor[i];
-            }
-            return true;
-        }
-
-        @Override
-        public int next(int i) {
-            return timers[i].next;
         }
 
         /**
@@ -161,18 +180,32 @@ public abstract class TimerDesigns {
     }
 
     /** Vigil's loop wheel. */
-    static final class Wheel extends TimerDesigns {
+    static final class Wheel extends Stateful {
         private final TimerStates.Vigil[] timers;
         private final LoopTimer wheel;
         private final TimerBench bench;
 
         Wheel(int n, TimerBench bench) {
+            this(bench.wheel(), n, bench);
+        }
+
+        private Wheel(LoopTimer wheel, int n, TimerBench bench) {
+            this(states(wheel, n, bench), wheel, bench);
+        }
+
+        private Wheel(TimerStates.Vigil[] timers, LoopTimer wheel, TimerBench bench) {
+            super(timers);
+            this.timers = timers;
+            this.wheel = wheel;
             this.bench = bench;
-            wheel = bench.wheel();
-            timers = new TimerStates.Vigil[n + 1];
+        }
+
+        private static TimerStates.Vigil[] states(LoopTimer wheel, int n, TimerBench bench) {
+            TimerStates.Vigil[] timers = new TimerStates.Vigil[n + 1];
             for (int i = 0; i <= n; i++) {
                 timers[i] = new TimerStates.Vigil(bench.counter, wheel, 0);
             }
+            return timers;
         }
 
         @Override
@@ -183,19 +216,6 @@ public abstract class TimerDesigns {
         @Override
         public void cancel(int i) {
             timers[i].cancel();
-        }
-
-        @Override
-        public boolean link(int[] successor) {
-            for (int i = 0; i < successor.length; i++) {
-                timers[i].next = successor[i];
-            }
-            return true;
-        }
-
-        @Override
-        public int next(int i) {
-            return timers[i].next;
         }
 
         /**

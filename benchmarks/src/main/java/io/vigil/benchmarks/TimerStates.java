@@ -23,6 +23,23 @@ public final class TimerStates {
     private TimerStates() {
     }
 
+    /** A per-channel state that holds the next channel of a dependent chain (the latency-bound variants). */
+    public interface Linked {
+        /**
+         * Returns the next channel.
+         *
+         * @return its index
+         */
+        int next();
+
+        /**
+         * Sets the next channel.
+         *
+         * @param next its index
+         */
+        void link(int next);
+    }
+
     /** Counts expiries across all timers of a benchmark. */
     public static final class Counter {
         /** Expiries so far. */
@@ -30,7 +47,7 @@ public final class TimerStates {
     }
 
     /** One timer the way IdleStateHandler keeps it. */
-    public static final class Ish implements Runnable {
+    public static final class Ish implements Runnable, Linked {
         private final Counter counter;
         private final ManualIoEventLoop loop;
         /** Re-arm this far ahead on expiry, or 0 not to re-arm. */
@@ -41,6 +58,16 @@ public final class TimerStates {
         public long lastRun;
         /** The next channel of a dependent chain (latency-bound variants). */
         public int next;
+
+        @Override
+        public int next() {
+            return next;
+        }
+
+        @Override
+        public void link(int next) {
+            this.next = next;
+        }
         /** Expiries of this timer. */
         public int fires;
 
@@ -94,7 +121,7 @@ public final class TimerStates {
     }
 
     /** One timer the way Vigil keeps it: the state object is the wheel entry. */
-    public static final class Vigil extends TimerEntry {
+    public static final class Vigil extends TimerEntry implements Linked {
         private final Counter counter;
         private final TimerScheduler wheel;
         private final long periodNanos;
@@ -104,6 +131,16 @@ public final class TimerStates {
         public long latestRx;
         /** The next channel of a dependent chain (latency-bound variants). */
         public int next;
+
+        @Override
+        public int next() {
+            return next;
+        }
+
+        @Override
+        public void link(int next) {
+            this.next = next;
+        }
 
         /**
          * Creates a timer.
