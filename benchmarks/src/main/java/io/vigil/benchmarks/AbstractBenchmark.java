@@ -12,9 +12,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Shared defaults of the suite, from PERFORMANCE.md: average time in ns, 2 forks, 5 × 1 s warm-up, 10 × 1 s
- * measurement; Netty's leak detector off (as Netty's own microbenchmarks do); a large fixed heap so a million
- * channels fit without resizing, with the parallel collector (short young pauses under the heap baselines' garbage).
+ * Shared defaults of the suite, from PERFORMANCE.md: average time in ns, 5 forks (the report's medians and intervals
+ * are over forks), 5 × 1 s warm-up, 10 × 1 s measurement; Netty's leak detector off (as Netty's own microbenchmarks
+ * do); a large fixed heap ({@code -Xms} = {@code -Xmx}) so a million channels fit without resizing, with the parallel
+ * collector, and <b>pre-touched</b> ({@code -XX:+AlwaysPreTouch}): on these virtual machines the first touch of a fresh
+ * heap page costs about 10 µs, which would otherwise be charged to whichever side allocates (IdleStateHandler's
+ * timers and promises), and would make iterations drop partway through a fork.
  * Run with {@code -prof gc} for the allocation figure ({@code gc.alloc.rate.norm}).
  *
  * <p>Subclasses cycle over their channels in a {@link #shuffled pre-shuffled order}, so cache misses at scale are
@@ -26,8 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 2, jvmArgsAppend = {
-        "-Xms12g", "-Xmx12g", "-XX:+UseParallelGC", "-XX:-UseAdaptiveSizePolicy", "-Xmn4g",
+@Fork(value = 5, jvmArgsAppend = {
+        "-Xms12g", "-Xmx12g", "-XX:+AlwaysPreTouch", "-XX:+UseParallelGC", "-XX:-UseAdaptiveSizePolicy", "-Xmn4g",
         "-Dio.netty.leakDetection.level=disabled"})
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 10, time = 1)

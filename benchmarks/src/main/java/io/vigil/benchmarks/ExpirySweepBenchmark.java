@@ -29,6 +29,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * number of expired timers per step. {@link #herd}: all timers due at once; the primary score is the loop time to
  * absorb the herd, and {@link Stall#maxIterationNanos} the longest single loop iteration (the stall).
  *
+ * <p>What is measured, precisely: the timer structures' own expiry work with a stub callback (a counter and the
+ * re-arm), not KeepAliveHandler's or IdleStateHandler's expiry (the handlers' full expiry is in
+ * {@link ProbeCycleBenchmark}). The phase of each timer is assigned through a shuffled permutation, so the timers due
+ * in one step lie at random places in memory (not at a regular stride the hardware prefetcher would follow).
+ *
  * <p>The wheel's tick is 10 ms: an expiry is at most one tick late, plus the ticks a herd's carry-over takes.
  *
  * @since 0.1
@@ -66,19 +71,20 @@ public class ExpirySweepBenchmark extends TimerBench {
         step = PERIOD / phases;
         perStep = (long) channels * duePerMille / 1000;
         check(perStep * phases == channels, "channels divide evenly into " + phases + " phases");
+        int[] phaseOf = shuffled(channels);
         TimerStates.Ish[] ish = new TimerStates.Ish[channels];
         TimerStates.Vigil[] vigil = new TimerStates.Vigil[channels];
         if ("ish".equals(impl)) {
             for (int i = 0; i < channels; i++) {
                 ish[i] = new TimerStates.Ish(counter, loop, PERIOD);
-                ish[i].arm(PERIOD + (i % phases) * step);
+                ish[i].arm(PERIOD + (phaseOf[i] % phases) * step);
             }
         } else {
             LoopTimer wheel = wheel();
             long base = wheel.now();
             for (int i = 0; i < channels; i++) {
                 vigil[i] = new TimerStates.Vigil(counter, wheel, PERIOD);
-                vigil[i].arm(base + PERIOD + (i % phases) * step);
+                vigil[i].arm(base + PERIOD + (phaseOf[i] % phases) * step);
             }
         }
         // One full period: every timer fires once, and re-arms.
@@ -118,7 +124,7 @@ public class ExpirySweepBenchmark extends TimerBench {
     public static class Stall {
         /** Longest single loop iteration of the last herd, ns. */
         public long maxIterationNanos;
-        /** Loop iterations the last herd took. */
+        /** Loop iterations the herds took (JMH sums this over the measured herds; the report divides). */
         public long iterations;
     }
 

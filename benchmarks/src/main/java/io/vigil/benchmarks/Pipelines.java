@@ -1,6 +1,5 @@
 package io.vigil.benchmarks;
 
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -12,15 +11,11 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.local.LocalIoHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.MockTicker;
 import io.netty.util.concurrent.Ticker;
 import io.vigil.core.event.PeerIdle;
 import io.vigil.core.event.PeerAlive;
 import io.vigil.core.handler.KeepAliveHandler;
-import io.vigil.core.metrics.HealthRecorder;
-import io.vigil.core.policy.KernelClock;
 import io.vigil.core.policy.KeepAlivePolicy;
 import io.vigil.core.probe.HeartbeatFrame;
 import io.vigil.core.probe.HeartbeatProber;
@@ -69,7 +64,8 @@ public final class Pipelines {
      * Returns the handler factory for an {@code impl} parameter.
      *
      * @param impl {@code bare} (none), {@code hop} (a handler that only passes reads on: the floor of any handler
-     *        on the read path), {@code ish} (IdleStateHandler, reader idle), {@code ish-writer},
+     *        on the read path), {@code codec-stamp} (a hop that also stamps the loop's cached time, as a codec
+     *        feeding the keepalive would), {@code ish} (IdleStateHandler, reader idle), {@code ish-writer},
      *        {@code ish-all} (reader, writer and all idle), {@code vigil} (KeepAliveHandler)
      * @param idle the idle time
      * @param interval Vigil's probe interval
@@ -82,6 +78,8 @@ public final class Pipelines {
                 return null;
             case "hop":
                 return Hop::new;
+            case "codec-stamp":
+                return CodecStamp::new;
             case "ish":
                 return () -> new IdleStateHandler(idleNanos, 0, 0, TimeUnit.NANOSECONDS);
             case "ish-writer":
@@ -90,11 +88,7 @@ public final class Pipelines {
                 return () -> new IdleStateHandler(idleNanos, idleNanos, idleNanos, TimeUnit.NANOSECONDS);
             case "vigil":
                 KeepAlivePolicy policy = KeepAlivePolicy.builder().idle(idle).interval(interval).probes(3).build();
-                // The nominal grid: the cycles advance the clock by exactly idle and timeout (the kernel grid costs a
-                // few divisions more per tick, not per message, not measured here). Without probe jitter, as
-                // IdleStateHandler: both fire at exactly idle, so the two compare like for like.
-                return () -> new KeepAliveHandler(policy, HeartbeatProber.INSTANCE, HealthRecorder.NOOP,
-                        KernelClock.NOMINAL).probeJitter(0);
+                return () -> new KeepAliveHandler(policy, HeartbeatProber.INSTANCE);
             default:
                 throw new IllegalArgumentException("impl = " + impl + " is unknown");
         }
@@ -134,20 +128,6 @@ public final class Pipelines {
     }
 
     /**
-     * Moves the mock clock one timer tick and runs the loop once, so that the stamps taken so far belong to a cached
-     * clock epoch that ended on time. A single jump of the mock clock over many ticks is otherwise taken for a stall
-     * of the loop, and Vigil raises the stamps of that epoch to the end of the jump (never early).
-     *
-     * @param ticker the mock clock
-     * @param loop the shared loop
-     * @param tickNanos the timer's tick
-     */
-    public static void closeStampEpoch(MockTicker ticker, ManualIoEventLoop loop, long tickNanos) {
-        ticker.advance(tickNanos, TimeUnit.NANOSECONDS);
-        loop.runNow();
-    }
-
-    /**
      * Runs the shared loop until {@code done} holds, at most {@code maxRuns} times.
      *
      * @param loop the loop
@@ -166,6 +146,30 @@ public final class Pipelines {
         return runs;
     }
 
+    /**
+     * Runs the shared loop until {@code done} holds, moving the clock one wheel tick (10 ms) after each run, at most
+     * {@code maxRuns} times: for checks after a clock jump, which Vigil's local-stall guard treats as a stalled loop
+     * (its verdicts then wait for the ticks that follow).
+     *
+     * @param loop the loop
+     * @param ticker the loop's clock
+     * @param done the condition
+     * @param maxRuns the bound
+     * @return how many runs it took
+     */
+    public static int runTicking(ManualIoEventLoop loop, io.netty.util.concurrent.MockTicker ticker,
+                                 java.util.function.BooleanSupplier done, int maxRuns) {
+        int runs = 0;
+        while (!done.getAsBoolean()) {
+            if (runs++ == maxRuns) {
+                throw new IllegalStateException("the loop did not get there in " + maxRuns + " runs");
+            }
+            loop.runNow();
+            ticker.advance(10, TimeUnit.MILLISECONDS);
+        }
+        return runs;
+    }
+
     /** A handler that passes every read on and does nothing else: what one more hop in the pipeline costs. */
     public static final class Hop extends ChannelInboundHandlerAdapter {
         @Override
@@ -174,30 +178,43 @@ public final class Pipelines {
         }
     }
 
+    /**
+     * A handler the application already has (a codec: it sees every inbound message) that also stamps the loop's
+     * cached time for the keepalive, as a codec calling {@code HealthFeed.inboundSeen()} would, instead of one more
+     * handler on the read path: the hop plus one store of the wheel's cached time. Its cost over {@code hop} is
+     * what stamping from inside a codec costs; Vigil's overhead minus it is what the separate handler costs.
+     */
+    public static final class CodecStamp extends ChannelInboundHandlerAdapter {
+        private io.vigil.core.internal.timer.@Nullable LoopTimer wheel;
+        /** The latest stamp. */
+        public long latestRx;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            wheel = io.vigil.core.internal.timer.TimerWheels.forExecutor(ctx.executor());
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            io.vigil.core.internal.timer.LoopTimer w = wheel;
+            if (w != null) {
+                latestRx = w.now();
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
+
     /** The outbound end, next to the head: completes every write's promise and drops it; counts writes and pings. */
     @ChannelHandler.Sharable
     public static final class Sink extends ChannelOutboundHandlerAdapter {
-        /** Per channel, the id of its latest ping (one holder per channel, made on its first ping). */
-        private static final AttributeKey<long[]> LAST_PING = AttributeKey.valueOf("bench.lastPing");
-
         /** Writes seen. */
         public long writes;
         /** Heartbeat pings seen. */
         public long pings;
         /** The id of the latest ping. */
         public long lastPingId;
-
-        /**
-         * Returns the id of the latest ping written on a channel, so that its peer can answer that very probe (Vigil
-         * consumes only a reply whose id is one of its outstanding probes').
-         *
-         * @param ch the channel
-         * @return the id, or {@link Long#MIN_VALUE} before its first ping
-         */
-        public static long lastPingId(Channel ch) {
-            long[] id = ch.attr(LAST_PING).get();
-            return id == null ? Long.MIN_VALUE : id[0];
-        }
+        /** If set, each channel's latest ping id goes to its slot (a lookup, no allocation). */
+        public java.util.@Nullable Map<io.netty.channel.Channel, long[]> pingIds;
 
         @Override
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
@@ -207,12 +224,11 @@ public final class Pipelines {
                 if (frame.isPing()) {
                     pings++;
                     lastPingId = frame.id();
-                    long[] id = ctx.channel().attr(LAST_PING).get();
-                    if (id == null) {
-                        id = new long[1];
-                        ctx.channel().attr(LAST_PING).set(id);
+                    java.util.Map<io.netty.channel.Channel, long[]> ids = pingIds;
+                    long[] slot = ids == null ? null : ids.get(ctx.channel());
+                    if (slot != null) {
+                        slot[0] = frame.id();
                     }
-                    id[0] = frame.id();
                 }
             }
             ReferenceCountUtil.release(msg);

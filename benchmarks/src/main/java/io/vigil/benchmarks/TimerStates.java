@@ -23,6 +23,23 @@ public final class TimerStates {
     private TimerStates() {
     }
 
+    /** A per-channel state that holds the next channel of a dependent chain (the latency-bound variants). */
+    public interface Linked {
+        /**
+         * Returns the next channel.
+         *
+         * @return its index
+         */
+        int next();
+
+        /**
+         * Sets the next channel.
+         *
+         * @param next its index
+         */
+        void link(int next);
+    }
+
     /** Counts expiries across all timers of a benchmark. */
     public static final class Counter {
         /** Expiries so far. */
@@ -30,15 +47,27 @@ public final class TimerStates {
     }
 
     /** One timer the way IdleStateHandler keeps it. */
-    public static final class Ish implements Runnable {
+    public static final class Ish implements Runnable, Linked {
         private final Counter counter;
         private final ManualIoEventLoop loop;
         /** Re-arm this far ahead on expiry, or 0 not to re-arm. */
         private final long periodNanos;
         /** The future of the latest schedule. */
         public @Nullable ScheduledFuture<?> future;
-        /** The clock at the latest expiry. */
+        /** The clock at the latest expiry (or, for the {@code ish-read} path, at the latest read batch). */
         public long lastRun;
+        /** The next channel of a dependent chain (latency-bound variants). */
+        public int next;
+
+        @Override
+        public int next() {
+            return next;
+        }
+
+        @Override
+        public void link(int next) {
+            this.next = next;
+        }
         /** Expiries of this timer. */
         public int fires;
 
@@ -92,12 +121,26 @@ public final class TimerStates {
     }
 
     /** One timer the way Vigil keeps it: the state object is the wheel entry. */
-    public static final class Vigil extends TimerEntry {
+    public static final class Vigil extends TimerEntry implements Linked {
         private final Counter counter;
         private final TimerScheduler wheel;
         private final long periodNanos;
         /** Expiries of this timer. */
         public int fires;
+        /** The loop time stamped by the latest read (the {@code vigil-read} path). */
+        public long latestRx;
+        /** The next channel of a dependent chain (latency-bound variants). */
+        public int next;
+
+        @Override
+        public int next() {
+            return next;
+        }
+
+        @Override
+        public void link(int next) {
+            this.next = next;
+        }
 
         /**
          * Creates a timer.

@@ -20,8 +20,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
 class BenchmarkSmokeTest {
 
     private static final Set<String> BENCHMARKS = Set.of("ReadPathBenchmark.readBatch", "WritePathBenchmark.write",
-            "RearmBenchmark.rearm", "ArmCancelBenchmark.armCancel", "ExpirySweepBenchmark.sweep",
-            "ExpirySweepBenchmark.herd", "TickBenchmark.tick", "ProbeCycleBenchmark.cycle");
+            "RearmBenchmark.rearm", "RearmLatencyBenchmark.rearmDependent", "LatencyFloorBenchmark.step",
+            "ArmCancelBenchmark.armCancel", "ExpirySweepBenchmark.sweep", "ExpirySweepBenchmark.herd",
+            "TickBenchmark.tick", "ProbeCycleBenchmark.cycle");
 
     @Test
     void everyBenchmarkRunsOnce() throws Exception {
@@ -35,6 +36,8 @@ class BenchmarkSmokeTest {
                 .measurementTime(TimeValue.milliseconds(100))
                 .measurementBatchSize(1)
                 .param("channels", "1000")
+                // The same-slot case is the floor, a no-op for the wheel; random deadlines exercise every design.
+                .param("deadlines", "random")
                 .jvmArgsAppend("-Xmx1g", "-Dio.netty.leakDetection.level=disabled")
                 .shouldFailOnError(true)
                 .timeout(TimeValue.minutes(1))

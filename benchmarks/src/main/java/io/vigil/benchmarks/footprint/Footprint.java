@@ -166,8 +166,12 @@ public final class Footprint {
         p.addBefore(loop, "consumer", "idle", handler);
     }
 
-    /** Heap in use after full collections (stable to a few KB on an idle heap). */
-    private static long retained() {
+    /**
+     * Heap in use after full collections (stable to a few KB on an idle heap).
+     *
+     * @return bytes
+     */
+    public static long retained() {
         java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
         long used = Long.MAX_VALUE;
         for (int i = 0; i < 3; i++) {

@@ -1,28 +1,39 @@
 package io.vigil.benchmarks.report;
 
+import io.netty.channel.DefaultChannelPromise;
 import io.vigil.benchmarks.footprint.Allocation;
 import io.vigil.benchmarks.footprint.Footprint;
 import io.vigil.core.internal.timer.TimerWheelConfig;
+import io.vigil.core.probe.HeartbeatFrame;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.openjdk.jol.info.ClassLayout;
 
 /**
- * Writes BENCHMARKS.md and its chart from a run's JMH JSON files (and measures footprint and allocation, which are
- * JUnit-checked in CI, the same way here so their figures sit in the same table).
+ * Writes BENCHMARKS.md and its charts from a run's JSON files: the JMH results, {@code e2e.json} (the end-to-end echo
+ * runs) and {@code fleet.json} (the idle fleet), and measures footprint and allocation (JUnit-checked in CI) the same
+ * way here so their figures sit in the same table.
  *
  * <pre>{@code java -cp benchmarks/target/vigil-benchmarks.jar io.vigil.benchmarks.report.Report \
  *     benchmarks/results BENCHMARKS.md BENCHMARKS.png}</pre>
  *
- * <p>Every ratio is ISH's overhead divided by Vigil's, both from the same run. Overhead = mode − bare where a bare
- * pipeline applies; pure timer operations are compared whole (conservative: the common cost is not subtracted).
- * When Vigil's overhead is within its error of zero, the ratio is given as a lower bound, ISH's overhead divided
- * by that error. "0 B" means below 1 B/op in {@code gc.alloc.rate.norm}, which carries JMH's own noise.
+ * <p>Statistics ({@link Stat}): every figure is the median of the per-fork means with the range of the fork means as
+ * its interval; differences and ratios carry the worst ends. A target is <b>passed</b> only when the whole interval
+ * clears it, <b>missed</b> when the whole interval falls short, and otherwise <b>inconclusive</b> (not a pass). With
+ * fewer than {@value Stat#MIN_FORKS} forks nothing is judged. Every ratio is between figures of the same run. Next to
+ * {@code BENCHMARKS.png} (overhead against channel count) it writes {@code -e2e.png} (latency percentiles) and
+ * {@code -fleet.png} (idle fleet) with the same stem.
  *
  * <p><b>Thread safety:</b> a command-line tool.
  *
@@ -31,17 +42,28 @@ import org.jspecify.annotations.Nullable;
 public final class Report {
 
     private static final String[] SCALE = {"1000", "100000", "1000000"};
+    private static final double[] SCALE_X = {1e3, 1e5, 1e6};
+    private static final String[] DESIGNS = {"heap", "hwt", "agrona", "vigil"};
+    private static final String[] DESIGN_LABEL = {"loop heap (Netty scheduler)", "HashedWheelTimer (caller side)",
+        "Agrona DeadlineTimerWheel", "Vigil wheel"};
+    private static final double FLOOR_FACTOR = 1.2;
     private static final double TICK_MS = TimerWheelConfig.fromSystemProperties().tickNanos() / 1e6;
 
     private final Results results;
+    private final @Nullable Map<?, ?> e2e;
+    private final @Nullable Map<?, ?> fleet;
+    private final @Nullable Map<?, ?> accept;
     private final StringBuilder md = new StringBuilder();
-    private final List<String> failures = new ArrayList<>();
-    /** For the chart: overheads by channel count. */
-    final double[][] readOverhead = new double[2][SCALE.length];
-    final double[][] rearm = new double[2][SCALE.length];
+    private final List<String> notPassed = new ArrayList<>();
+    private final List<Chart.Panel> overheadPanels = new ArrayList<>();
+    private int passes;
 
-    private Report(Results results) {
+    private Report(Results results, @Nullable Map<?, ?> e2e, @Nullable Map<?, ?> fleet,
+                   @Nullable Map<?, ?> accept) {
         this.results = results;
+        this.e2e = e2e;
+        this.fleet = fleet;
+        this.accept = accept;
     }
 
     /**
@@ -57,253 +79,768 @@ public final class Report {
         }
         Path dir = Path.of(args[0]);
         Results results = Results.load(dir);
-        Report report = new Report(results);
+        Report report = new Report(results, json(dir.resolve("e2e.json")), json(dir.resolve("fleet.json")),
+                json(dir.resolve("accept.json")));
         String machine = Files.exists(dir.resolve("machine.txt"))
                 ? Files.readString(dir.resolve("machine.txt"), StandardCharsets.UTF_8) : "(machine.txt missing)\n";
-        report.write(machine, Path.of(args[2]).getFileName().toString());
+        Path png = Path.of(args[2]);
+        String stem = png.getFileName().toString().replaceFirst("\\.png$", "");
+        Path e2ePng = png.resolveSibling(stem + "-e2e.png");
+        Path fleetPng = png.resolveSibling(stem + "-fleet.png");
+        report.write(machine, png.getFileName().toString(), e2ePng.getFileName().toString(),
+                fleetPng.getFileName().toString());
         Files.writeString(Path.of(args[1]), report.md, StandardCharsets.UTF_8);
-        Chart.write(Path.of(args[2]), report.readOverhead, report.rearm);
-        System.out.println("wrote " + args[1] + " and " + args[2] + " from " + results.rows().size() + " results; "
-                + report.failures.size() + " target(s) missed");
+        Chart.write(png, "Overhead against channel count (same run; log-log; median of fork means)",
+                report.overheadPanels);
+        Chart.write(e2ePng, "End to end over loopback: latency at a fixed rate (coordinated omission corrected)",
+                report.e2ePanels());
+        Chart.write(fleetPng, "Idle fleet: loop CPU and memory per connection", report.fleetPanels());
+        System.out.println("wrote " + args[1] + ", " + png + ", " + e2ePng + " and " + fleetPng + " from "
+                + results.rows().size() + " JMH results; " + report.passes + " pass(es), " + report.notPassed.size()
+                + " target(s) not passed");
     }
 
-    private void write(String machine, String chart) {
-        md.append("# Benchmarks: Vigil's timer path against Netty's IdleStateHandler\n\n");
-        md.append("Generated by `benchmarks/run.sh` from the JMH results in `benchmarks/results/` (do not edit by "
-                + "hand). Targets: `PERFORMANCE.md` of the design. Every ratio is IdleStateHandler's (ISH) overhead "
-                + "divided by Vigil's, **from the same run**.\n\n");
-        md.append("Reproduce everything (about 40 minutes on 2 cores; the JSON, this file and the chart are "
-                + "rewritten):\n\n```\nbenchmarks/run.sh\n```\n\nRegenerate only this file and the chart from the "
-                + "stored JSON: `benchmarks/run.sh --report-only`.\n\n");
+    private static @Nullable Map<?, ?> json(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        Object o = Json.parse(Files.readString(file, StandardCharsets.UTF_8));
+        return o instanceof Map ? (Map<?, ?>) o : null;
+    }
+
+    // ---- header, machine, method, targets ------------------------------------------------------------------------
+
+    private void write(String machine, String chart, String e2eChart, String fleetChart) {
+        boolean quick = machine.contains("mode: quick");
+        md.append("# Benchmarks: Vigil's timer path, end to end, against Netty's IdleStateHandler and other timers\n\n");
+        if (quick) {
+            md.append("> **QUICK MODE — NOT A RECORD.** This file was generated by `benchmarks/run.sh --quick` (one "
+                    + "fork, one short iteration, small channel counts) to prove that the suite and the report run "
+                    + "end to end. Nothing below is judged; no figure here may be quoted.\n\n");
+        }
+        md.append("Generated by `benchmarks/run.sh` from the JSON in `benchmarks/results/` (do not edit by hand). "
+                + "Reproduce everything on an **idle** machine (about 3–4 hours on 2 cores; the JSON, this file and "
+                + "the charts are rewritten):\n\n```\nbenchmarks/run.sh\n```\n\nRegenerate only this file and the "
+                + "charts from the stored JSON: `benchmarks/run.sh --report-only`. CI smoke: "
+                + "`benchmarks/run.sh --quick` (writes under `benchmarks/target/quick/`, never here).\n\n");
         md.append("## Machine and run\n\n```\n").append(machine.strip()).append('\n');
         Results.Row any = results.rows().isEmpty() ? null : results.rows().get(0);
         if (any != null) {
             md.append("JMH JDK: ").append(any.jdk()).append(", ").append(any.vm()).append('\n');
         }
         md.append("```\n\n");
-        md.append("Settings: JMH 1.37, average time, 2 forks, 5 × 1 s warm-up, 10 × 1 s measurement, `-prof gc`, "
-                + "`-Xms12g -Xmx12g -Xmn4g -XX:+UseParallelGC`, leak detector off. ± is JMH's 99.9 % interval. "
-                + "Time: a ticker that reads `System.nanoTime()` like Netty's system ticker (so ISH pays its real "
-                + "clock reads) plus an offset the benchmarks advance to make timers due. Channels are "
-                + "`EmbeddedChannel`s whose idle handler is added with `pipeline.addLast(sharedLoop, handler)`, so "
-                + "all ISH timers share one event-loop heap and all Vigil channels share one wheel; pure timer "
-                + "benchmarks use per-channel state objects on one `ManualIoEventLoop`. Every benchmark checks in "
-                + "its setup that the handler saw the traffic and that its timers fired.\n\n");
+        md.append(loadStatement(machine)).append("\n\n");
+        md.append("Settings: JMH 1.37, average time, ≥ 5 forks, 5 × 1 s warm-up, 10 × 1 s measurement, `-prof gc`, "
+                + "`-Xms12g -Xmx12g -Xmn4g -XX:+AlwaysPreTouch -XX:+UseParallelGC` (a fixed, pre-touched heap: on "
+                + "these virtual machines the first touch of a fresh page costs about 10 µs, which would otherwise "
+                + "land on whichever side allocates), leak detector off. Time: a ticker that reads "
+                + "`System.nanoTime()` like Netty's system ticker plus an offset the benchmarks advance. Channels "
+                + "are `EmbeddedChannel`s whose idle handler is added with `pipeline.addLast(sharedLoop, handler)` "
+                + "(one heap, one wheel for all); pure timer benchmarks use per-channel state objects on one "
+                + "`ManualIoEventLoop`. Every benchmark checks in its setup that the handler saw the traffic and "
+                + "that its timers fired.\n\n");
+        md.append("**Statistics.** Each figure is the median of the per-fork means; `[lo, hi]` is the range of the "
+                + "fork means, a distribution-free interval for the median (93.75 % at 5 forks). Overheads (mode − "
+                + "bare) and ratios carry the worst ends of their parts. A target is **passed** only when the whole "
+                + "interval clears it, **missed** when the whole interval falls short of it, and otherwise "
+                + "**inconclusive**, which is not a pass. With fewer than 5 forks nothing is judged.\n\n");
         md.append("Wheel: tick ").append(fmt(TICK_MS)).append(" ms. **Precision:** a deadline fires at the first "
-                + "tick at or after it — never early, at most one tick (" + fmt(TICK_MS) + " ms) late while the "
-                + "loop is on time; inbound traffic is stamped with the loop clock plus two ticks, so a verdict lands "
-                + "at most three ticks (" + fmt(3 * TICK_MS) + " ms) after the nominal time from the true last "
-                + "arrival; a herd beyond a tick's budget (65 536 expiries or 4 ms) is carried over to the next "
-                + "ticks.\n\n");
+                + "tick at or after it — never early, at most one tick late while the loop is on time; inbound "
+                + "traffic is stamped with the loop clock plus two ticks, so a verdict lands at most three ticks ("
+                + fmt(3 * TICK_MS) + " ms) after the nominal time; a herd beyond a tick's budget (65 536 expiries "
+                + "or 4 ms) is carried over to the next ticks.\n\n");
+        targets();
         md.append("![overhead against channel count](").append(chart).append(")\n\n");
 
         StringBuilder summary = new StringBuilder();
-        summary.append("## Summary (the table of PERFORMANCE.md)\n\n");
-        summary.append("| Benchmark | Case | ISH | Vigil | Ratio | Target | Result |\n|---|---|---|---|---|---|---|\n");
+        summary.append("## Summary\n\n| Benchmark | Case | Comparator | Vigil | Figure judged | Target | Result |\n"
+                + "|---|---|---|---|---|---|---|\n");
         StringBuilder details = new StringBuilder();
+        endToEnd(summary, details, e2eChart);
+        idleFleet(details, fleetChart);
+        acceptPath(summary, details);
         readPath(summary, details);
         writePath(summary, details);
-        rearm(summary, details);
-        armCancel(summary, details);
+        timers(summary, details);
+        latencyBound(summary, details);
         expiry(summary, details);
         tick(summary, details);
         probeCycle(summary, details);
         footprint(summary, details);
         allocation(summary, details);
         md.append(summary).append('\n');
-        md.append(failures.isEmpty() ? "Every target met in this run.\n\n"
-                : "**Targets missed in this run: " + failures.size() + "** — " + String.join("; ", failures)
-                        + ". The reasons are under each benchmark below.\n\n");
+        md.append("**Passed: ").append(passes).append("; not passed: ").append(notPassed.size()).append("**")
+                .append(notPassed.isEmpty() ? ".\n\n" : " — " + String.join("; ", notPassed)
+                        + ". Each one's measured reason is in its row.\n\n");
         md.append(details);
+    }
+
+    static String loadStatement(String machine) {
+        Matcher m = Pattern.compile("load average: ([0-9.]+)").matcher(machine);
+        double worst = 0;
+        int n = 0;
+        while (m.find()) {
+            worst = Math.max(worst, Double.parseDouble(m.group(1)));
+            n++;
+        }
+        if (n == 0) {
+            return "**Machine load was not recorded:** the figures cannot be shown to come from an idle machine.";
+        }
+        if (worst > 0.5) {
+            return "**The machine was not idle:** the 1-minute load average reached " + fmt(worst) + " (sampled "
+                    + n + " times, before, during and after the run). Figures from a busy machine are wider and "
+                    + "can be biased; treat them as indicative.";
+        }
+        return "The machine was idle: the 1-minute load average stayed at or below " + fmt(worst) + " (" + n
+                + " samples, before, during and after the run).";
+    }
+
+    private void targets() {
+        md.append("## Targets and why\n\n"
+                + "Set in the design (`PERFORMANCE.md`) and revised after the first record run's audit; they live "
+                + "here so that the claim and its yardstick are read together.\n\n"
+                + "| What | Target | Rationale |\n|---|---|---|\n"
+                + "| End to end (echo/RPC over loopback, epoll and NIO) | Vigil's saturation throughput and p99 at a "
+                + "fixed rate within the range of *no keepalive* over ≥ 5 repetitions (judged); ISH + heartbeat "
+                + "prober shown next to it | What users decide on: keepalive must cost nothing visible per request |\n"
+                + "| Read path | Vigil's overhead ≤ ¼ of ISH(reader)'s at 1k, ≤ ½ at 100k–1M; 0 B/op | ISH reads "
+                + "the clock per read batch; Vigil stores the loop's cached time. Both pay one pipeline hop (the "
+                + "`hop` column), which bounds the ratio |\n"
+                + "| Write path (matched: ISH reader idle only) | Vigil's overhead not above ISH(reader)'s; 0 B/write "
+                + "| Neither intercepts writes; the all-idle comparison (ISH's writer-idle feature, which Vigil does "
+                + "not have) is published but not judged |\n"
+                + "| Timer re-arm, arm + cancel (throughput) | Vigil within " + FLOOR_FACTOR + "× of the floor and "
+                + "ahead of the loop heap, HashedWheelTimer and Agrona in the same run; 0 B/op | **The physical "
+                + "floor** is reaching a random channel's state: the same-slot operation on Vigil's wheel (a no-op "
+                + "that only reads the state) at the same scale. No design can beat it; ratios such as ≥ 30× at 100k "
+                + "were below it |\n"
+                + "| Re-arm, latency-bound (1M, one dependent operation at a time) | Vigil within " + FLOOR_FACTOR
+                + "× of the dependent floor | Throughput figures overlap misses; this one shows the latency a single "
+                + "re-arm costs, next to the machine's DRAM latency (`LatencyFloorBenchmark`) |\n"
+                + "| Expiry | ≤ 100 ns per expired timer and ≥ 10× the heap path; no loop iteration > 5 ms in a herd "
+                + "with the budget | ISH's heap expiry costs ~1 µs per timer: ~100 ms stalls at 100k |\n"
+                + "| Empty tick | ≤ 100 ns per tick | One tick per " + fmt(TICK_MS) + " ms must be negligible |\n"
+                + "| Probe cycle | 0 B per cycle beyond the probe's frame and its write's future | Only the message "
+                + "and what Netty's write returns may allocate |\n"
+                + "| Footprint | ≤ 64 B of health/timer state per channel; less in all than ISH reader idle (total vs "
+                + "total) | ISH ≈ 220–410 B per channel measured |\n"
+                + "| Zero allocation | 0 B on read, write, re-arm, expiry after warm-up | GC pressure at 1M "
+                + "channels |\n\n");
+    }
+
+    // ---- judgement -----------------------------------------------------------------------------------------------
+
+    private enum Verdict { PASS, MISS, INCONCLUSIVE, NOT_JUDGED }
+
+    private static Verdict atLeast(Stat s, double target) {
+        if (!s.judgeable()) {
+            return Verdict.NOT_JUDGED;
+        }
+        if (s.lo() >= target) {
+            return Verdict.PASS;
+        }
+        return s.hi() < target ? Verdict.MISS : Verdict.INCONCLUSIVE;
+    }
+
+    private static Verdict atMost(Stat s, double target) {
+        if (!s.judgeable()) {
+            return Verdict.NOT_JUDGED;
+        }
+        if (s.hi() <= target) {
+            return Verdict.PASS;
+        }
+        return s.lo() > target ? Verdict.MISS : Verdict.INCONCLUSIVE;
+    }
+
+    private static Verdict both(Verdict a, Verdict b) {
+        if (a == Verdict.NOT_JUDGED || b == Verdict.NOT_JUDGED) {
+            return Verdict.NOT_JUDGED;
+        }
+        if (a == Verdict.MISS || b == Verdict.MISS) {
+            return Verdict.MISS;
+        }
+        return a == Verdict.PASS && b == Verdict.PASS ? Verdict.PASS : Verdict.INCONCLUSIVE;
+    }
+
+    private void row(StringBuilder summary, String bench, String caseName, String comparator, String vigil,
+                     String figure, String target, Verdict verdict, String reason) {
+        String result;
+        switch (verdict) {
+            case PASS:
+                passes++;
+                result = "pass: " + reason;
+                break;
+            case MISS:
+                result = "**miss**: " + reason;
+                break;
+            case INCONCLUSIVE:
+                result = "**inconclusive** (the target lies inside the interval): " + reason;
+                break;
+            default:
+                result = "not judged (fewer than " + Stat.MIN_FORKS + " forks)";
+                break;
+        }
+        summary.append("| `").append(bench).append("` | ").append(caseName).append(" | ").append(comparator)
+                .append(" | ").append(vigil).append(" | ").append(figure).append(" | ").append(target).append(" | ")
+                .append(result).append(" |\n");
+        if (verdict != Verdict.PASS) {
+            notPassed.add(bench + " (" + caseName + ")");
+        }
+    }
+
+    private void missing(StringBuilder summary, String bench, String caseName, String target) {
+        summary.append("| `").append(bench).append("` | ").append(caseName).append(" | — | — | — | ").append(target)
+                .append(" | not measured in this run (see its JMH log) |\n");
+        notPassed.add(bench + " (" + caseName + ", not measured)");
+    }
+
+    // ---- end to end and idle fleet -------------------------------------------------------------------------------
+
+    private static List<?> list(@Nullable Map<?, ?> m, String key) {
+        Object o = m == null ? null : m.get(key);
+        return o instanceof List ? (List<?>) o : List.of();
+    }
+
+    private static double num(Map<?, ?> m, String key) {
+        Object o = m.get(key);
+        return o instanceof Double ? (Double) o : Double.NaN;
+    }
+
+    private static String str(Map<?, ?> m, String key) {
+        Object o = m.get(key);
+        if (o instanceof Double && (Double) o == Math.rint((Double) o) && Math.abs((Double) o) < 1e15) {
+            return String.valueOf(((Double) o).longValue());
+        }
+        return String.valueOf(o);
+    }
+
+    /** The repetitions of one (transport, mode) as a Stat of one field. */
+    private Stat e2eStat(String transport, String mode, String field) {
+        List<Double> values = new ArrayList<>();
+        for (Object o : list(e2e, "runs")) {
+            Map<?, ?> r = (Map<?, ?>) Objects.requireNonNull(o);
+            if (transport.equals(str(r, "transport")) && mode.equals(str(r, "mode"))) {
+                double v = num(r, field);
+                if (!Double.isNaN(v)) {
+                    values.add(v);
+                }
+            }
+        }
+        return values.isEmpty() ? new Stat(Double.NaN, Double.NaN, Double.NaN, 0) : Stat.ofForks(values);
+    }
+
+    private void endToEnd(StringBuilder summary, StringBuilder details, String chart) {
+        details.append("## End to end: echo/RPC over loopback (`e2e.EchoBench`)\n\n");
+        if (e2e == null) {
+            details.append("Not measured in this run (`e2e.json` missing).\n\n");
+            missing(summary, "EchoBench", "end to end", "within the noise of no keepalive");
+            return;
+        }
+        details.append("A server (this JVM) echoes 64 B length-prefixed requests; a **separate load-generator "
+                + "process** (`e2e.EchoLoad`) drives it over loopback. Modes: `none` (no keepalive), `ish` "
+                + "(IdleStateHandler reader idle + a heartbeat prober that pings on idle and closes on a missed "
+                + "pong, doing Vigil's job), `vigil` (KeepAliveHandler + heartbeat codec). Saturation: "
+                + str(e2e, "connections") + " connections, each with one request in flight, as fast as the server "
+                + "answers. Latency: a fixed total rate of " + str(e2e, "rate") + " requests/s (below saturation) "
+                + "over the same connections, each request timed from its **intended** send time (HdrHistogram; "
+                + "coordinated omission corrected). CPU per request: the server process's CPU time ÷ requests "
+                + "served. Idle time " + str(e2e, "idle") + " and probe interval so that probes run during the "
+                + "test. Repetitions interleave the modes; each figure is the median over repetitions with their "
+                + "range.\n\n![latency percentiles](").append(chart).append(")\n\n");
+        details.append("| transport | mode | requests/s at saturation | p50 µs | p99 µs | p99.9 µs | max µs | "
+                + "server CPU µs/request |\n|---|---|---|---|---|---|---|---|\n");
+        for (Object t : list(e2e, "transports")) {
+            String transport = String.valueOf(t);
+            for (String mode : new String[] {"none", "ish", "vigil"}) {
+                details.append("| ").append(transport).append(" | ").append(mode).append(" | ")
+                        .append(e2eStat(transport, mode, "saturationRps")).append(" | ")
+                        .append(e2eStat(transport, mode, "p50Us")).append(" | ")
+                        .append(e2eStat(transport, mode, "p99Us")).append(" | ")
+                        .append(e2eStat(transport, mode, "p999Us")).append(" | ")
+                        .append(e2eStat(transport, mode, "maxUs")).append(" | ")
+                        .append(e2eStat(transport, mode, "cpuUsPerRequest")).append(" |\n");
+            }
+            Stat none = e2eStat(transport, "none", "saturationRps");
+            Stat vigil = e2eStat(transport, "vigil", "saturationRps");
+            Stat ish = e2eStat(transport, "ish", "saturationRps");
+            Stat ratio = vigil.over(none);
+            // Within the noise of no keepalive: even Vigil's worst repetition is inside none's range (or above).
+            Verdict v = !vigil.judgeable() || !none.judgeable() ? Verdict.NOT_JUDGED : vigil.lo() >= none.lo()
+                    ? Verdict.PASS : vigil.hi() < none.lo() ? Verdict.MISS : Verdict.INCONCLUSIVE;
+            row(summary, "EchoBench", transport + ", throughput at saturation", "none " + none + "; ISH + prober "
+                    + ish + " req/s", vigil + " req/s", "Vigil ÷ none " + ratio + "×", "Vigil's range within or above "
+                    + "none's", v, v == Verdict.PASS ? "Vigil's per-request work is a stamp of the cached loop time"
+                            : "Vigil's slower repetitions fall below none's range: compare CPU per request");
+            Stat p99n = e2eStat(transport, "none", "p99Us");
+            Stat p99v = e2eStat(transport, "vigil", "p99Us");
+            Stat p99i = e2eStat(transport, "ish", "p99Us");
+            Verdict lv = !p99v.judgeable() || !p99n.judgeable() ? Verdict.NOT_JUDGED : atMost(p99v, p99n.hi());
+            row(summary, "EchoBench", transport + ", p99 at " + str(e2e, "rate") + " req/s", "none " + p99n
+                    + "; ISH + prober " + p99i + " µs", p99v + " µs", "p99", "Vigil's range ≤ none's upper end", lv,
+                    lv == Verdict.PASS ? "probes and the tick add no measurable tail"
+                            : "a tail above none's: look at the tick and the probe writes in the loop");
+        }
+        details.append('\n');
+    }
+
+    private List<Chart.Panel> e2ePanels() {
+        List<Chart.Panel> panels = new ArrayList<>();
+        String[] pct = {"p50", "p99", "p99.9", "max"};
+        String[] fields = {"p50Us", "p99Us", "p999Us", "maxUs"};
+        String[] modes = {"none", "ish", "vigil"};
+        for (Object t : list(e2e, "transports")) {
+            double[][] v = new double[modes.length][pct.length];
+            for (int m = 0; m < modes.length; m++) {
+                for (int p = 0; p < pct.length; p++) {
+                    v[m][p] = e2eStat(String.valueOf(t), modes[m], fields[p]).value();
+                }
+            }
+            panels.add(new Chart.Panel(t + ": latency at a fixed rate", pct, null,
+                    new String[] {"no keepalive", "ISH + prober", "Vigil"}, v, "µs", true));
+        }
+        if (panels.isEmpty()) {
+            panels.add(new Chart.Panel("not measured", new String[0], null, new String[0], new double[0][], "", false));
+        }
+        return panels;
+    }
+
+    private void idleFleet(StringBuilder details, String chart) {
+        details.append("## Idle fleet (`e2e.IdleFleet`)\n\n");
+        if (fleet == null) {
+            details.append("Not measured in this run (`fleet.json` missing).\n\n");
+            return;
+        }
+        details.append(str(fleet, "connections")).append(" idle loopback connections held by a server with one "
+                + "event loop; the peers live in a **separate process**. Probes run (idle "
+                + str(fleet, "idle") + ", interval " + str(fleet, "interval") + "). Over a window of "
+                + str(fleet, "window") + ": loop CPU (the loop thread's CPU time ÷ wall time), wake-ups per "
+                + "second (the loop thread's context switches), bytes allocated by the loop thread per second, "
+                + "GC count, live heap per connection (heap after a full GC with the connections minus before, "
+                + "÷ connections), and the detection time of one peer that stops answering (its process stops "
+                + "reading that socket, its kernel still ACKs) among them. `kernel` is TCP keepalive alone "
+                + "(SO_KEEPALIVE with the same idle and interval): it cannot see a peer whose kernel still ACKs, "
+                + "so its detection time is \"none within the bound\". Limited by: " + str(fleet, "limit")
+                + ".\n\n![idle fleet](" + chart + ")\n\n");
+        details.append("| mode | loop CPU % | wake-ups/s | loop alloc B/s | GCs | live heap B/connection | "
+                + "detection of a dead peer |\n|---|---|---|---|---|---|---|\n");
+        for (Object o : list(fleet, "runs")) {
+            Map<?, ?> r = (Map<?, ?>) Objects.requireNonNull(o);
+            double det = num(r, "detectionMs");
+            details.append("| ").append(str(r, "mode")).append(" | ").append(fmt(num(r, "loopCpuPct")))
+                    .append(" | ").append(fmt(num(r, "wakeupsPerSec"))).append(" | ")
+                    .append(fmt(num(r, "allocBytesPerSec"))).append(" | ").append(fmt(num(r, "gcCount")))
+                    .append(" | ").append(fmt(num(r, "heapBytesPerConnection"))).append(" | ")
+                    .append(det >= 0 ? fmt(det) + " ms" : "none within " + str(r, "detectionBound")).append(" |\n");
+        }
+        details.append('\n');
+    }
+
+    private Stat acceptStat(String transport, String mode) {
+        List<Double> values = new ArrayList<>();
+        for (Object o : list(accept, "runs")) {
+            Map<?, ?> r = (Map<?, ?>) Objects.requireNonNull(o);
+            if (transport.equals(str(r, "transport")) && mode.equals(str(r, "mode"))) {
+                values.add(num(r, "acceptsPerSecond"));
+            }
+        }
+        return values.isEmpty() ? new Stat(Double.NaN, Double.NaN, Double.NaN, 0) : Stat.ofForks(values);
+    }
+
+    private String appliedShare(String transport) {
+        double reports = 0;
+        double applied = 0;
+        for (Object o : list(accept, "runs")) {
+            Map<?, ?> r = (Map<?, ?>) Objects.requireNonNull(o);
+            if (transport.equals(str(r, "transport")) && "listener+report".equals(str(r, "mode"))) {
+                reports += num(r, "reports");
+                applied += num(r, "allApplied");
+            }
+        }
+        return reports > 0 && !Double.isNaN(applied) ? fmt(applied * 100 / reports) + " %" : "—";
+    }
+
+    private void acceptPath(StringBuilder summary, StringBuilder details) {
+        details.append("## Accept path (`e2e.AcceptBench`)\n\n");
+        if (accept == null) {
+            details.append("Not measured in this run (`accept.json` missing).\n\n");
+            missing(summary, "AcceptBench", "accepts per second", "listener way ≥ per child");
+            return;
+        }
+        details.append("Accepted connections per second (a separate client process with " + str(accept,
+                "clientThreads") + " threads connects, waits for the server's first byte, resets). `child`: "
+                + "what `SocketKeepAlive.configure(ServerBootstrap)` does, five `setsockopt` and five `getsockopt` "
+                + "per child; `listener+report`: the options set once on the listening socket "
+                + "(raw `setsockopt` options: Netty's epoll server-socket config refuses the typed ones; Linux copies "
+                + "them to every accepted socket), each child only reading them back for its report (five `getsockopt`); "
+                + "`listener`: no per-child work; `none`: no options. NIO's server socket takes none of the options, "
+                + "so only `none` and `child` run there. `children fully applied`: the share of listener+report "
+                + "children whose read-back found every option as requested (the verification on accepted sockets). "
+                + "Median over repetitions [range].\n\n"
+                + "| transport | none | child | listener+report | listener | read-back cost per accept | children "
+                + "fully applied (listener+report) |\n|---|---|---|---|---|---|---|\n");
+        for (String transport : new String[] {"epoll", "nio"}) {
+            Stat none = acceptStat(transport, "none");
+            Stat child = acceptStat(transport, "child");
+            Stat lr = acceptStat(transport, "listener+report");
+            Stat l = acceptStat(transport, "listener");
+            if (Double.isNaN(none.value()) && Double.isNaN(child.value())) {
+                continue;
+            }
+            double readBack = l.value() > 0 && lr.value() > 0 ? 1e6 / lr.value() - 1e6 / l.value() : Double.NaN;
+            details.append("| ").append(transport).append(" | ").append(none).append(" | ").append(child)
+                    .append(" | ").append(lr).append(" | ").append(l).append(" | ")
+                    .append(Double.isNaN(readBack) ? "—" : fmt(readBack) + " µs").append(" | ")
+                    .append(appliedShare(transport)).append(" |\n");
+            if (!Double.isNaN(lr.value())) {
+                Stat ratio = lr.over(child);
+                Verdict v = atLeast(ratio, 1.0);
+                row(summary, "AcceptBench", transport + ", options on the listener (with read-back) vs per child",
+                        "per child " + child + "/s", "listener + read-back " + lr + "/s", "ratio " + ratio + "×",
+                        "listener way ≥ per child", v, v == Verdict.PASS ? "five setsockopt per accepted "
+                                + "connection saved; the read-back report is kept" : "accepts are bound by the "
+                                + "client and the TCP handshake, not by the options, at this load");
+            }
+        }
+        details.append("\nThe read-back cost column is what keeping the report costs per accept (listener+report "
+                + "against listener). `SocketKeepAlive.configure(ServerBootstrap)` still sets the options per child: "
+                + "Netty's epoll server-socket config refuses every typed keepalive option, so a listener-first "
+                + "default needs the native provider (`vigil-epoll`) to set them on the listener as raw options, "
+                + "as this benchmark does, with every child's read-back report kept to verify the inheritance.\n\n");
+    }
+
+    private List<Chart.Panel> fleetPanels() {
+        List<?> runs = list(fleet, "runs");
+        String[] modes = new String[runs.size()];
+        double[][] cpu = new double[1][runs.size()];
+        double[][] heap = new double[1][runs.size()];
+        for (int i = 0; i < runs.size(); i++) {
+            Map<?, ?> r = (Map<?, ?>) Objects.requireNonNull(runs.get(i));
+            modes[i] = str(r, "mode");
+            cpu[0][i] = num(r, "loopCpuPct");
+            heap[0][i] = num(r, "heapBytesPerConnection");
+        }
+        return List.of(new Chart.Panel("Loop CPU, % of a core", modes, null, new String[] {"loop CPU"}, cpu, "%",
+                        false),
+                new Chart.Panel("Live heap per connection", modes, null, new String[] {"bytes"}, heap, "B", false));
     }
 
     // ---- read path -----------------------------------------------------------------------------------------------
 
+    /** The channel counts a benchmark was run at, in increasing order, or {@code defaults} if none. */
+    private String[] scales(String bench, String[] defaults) {
+        java.util.TreeSet<Long> found = new java.util.TreeSet<>();
+        for (Results.Row r : results.rows()) {
+            String c = r.params().get("channels");
+            if (r.benchmark().equals(bench) && c != null) {
+                found.add(Long.parseLong(c));
+            }
+        }
+        return found.isEmpty() ? defaults : found.stream().map(String::valueOf).toArray(String[]::new);
+    }
+
+    private @Nullable Stat stat(String bench, String... params) {
+        Results.Row r = results.find(bench, params);
+        return r == null ? null : r.stat();
+    }
+
     private void readPath(StringBuilder summary, StringBuilder details) {
         details.append("## ReadPathBenchmark\n\nOne read batch (`channelRead` + `channelReadComplete`) on the next "
-                + "channel in a shuffled cycle. ns per batch; overhead = mode − bare. `hop` is a handler that only "
-                + "passes reads on: the floor any handler in the pipeline pays.\n\n"
-                + "| channels | bare | hop | ISH(reader) | ISH(all) | Vigil | hop overhead | ISH overhead | "
-                + "Vigil overhead | ratio | Vigil B/op |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "channel in a shuffled cycle. ns per batch; overhead = mode − bare. `hop` only passes reads on: the "
+                + "floor any handler in the pipeline pays. ISH = reader idle (the matched comparator); ISH(all) "
+                + "for reference.\n\n| channels | bare | hop | ISH | ISH(all) | Vigil | hop overhead | ISH overhead "
+                + "| Vigil overhead | ratio | Vigil B/op |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+        double[][] chart = new double[2][SCALE.length];
+        StringBuilder codecRows = new StringBuilder();
         for (int s = 0; s < SCALE.length; s++) {
             String c = SCALE[s];
-            Results.Row bare = results.find("ReadPathBenchmark.readBatch", "channels", c, "impl", "bare");
-            Results.Row ish = results.find("ReadPathBenchmark.readBatch", "channels", c, "impl", "ish");
-            Results.Row all = results.find("ReadPathBenchmark.readBatch", "channels", c, "impl", "ish-all");
-            Results.Row vigil = results.find("ReadPathBenchmark.readBatch", "channels", c, "impl", "vigil");
-            Results.Row hop = results.find("ReadPathBenchmark.readBatch", "channels", c, "impl", "hop");
+            String b = "ReadPathBenchmark.readBatch";
+            Results.Row vigilRow = results.find(b, "channels", c, "impl", "vigil");
+            Stat bare = stat(b, "channels", c, "impl", "bare");
+            Stat hop = stat(b, "channels", c, "impl", "hop");
+            Stat codec = stat(b, "channels", c, "impl", "codec-stamp");
+            Stat ish = stat(b, "channels", c, "impl", "ish");
+            Stat all = stat(b, "channels", c, "impl", "ish-all");
+            Stat vigil = vigilRow == null ? null : vigilRow.stat();
             double target = s == 0 ? 4 : 2;
             String caseName = "read batch, " + human(c) + " channels";
             if (bare == null || ish == null || vigil == null) {
                 missing(summary, "ReadPathBenchmark", caseName, "≥ " + fmt(target) + "×, 0 B/op");
                 continue;
             }
-            Overhead io = Overhead.of(ish, bare);
-            Overhead vo = Overhead.of(vigil, bare);
-            Ratio r = Ratio.of(io, vo);
-            readOverhead[0][s] = io.value;
-            readOverhead[1][s] = vo.value;
-            boolean zero = vigil.allocPerOp() < 1;
-            boolean pass = r.atLeast(target) && zero;
-            Overhead ho = hop == null ? null : Overhead.of(hop, bare);
-            details.append("| ").append(human(c)).append(" | ").append(ns(bare)).append(" | ")
-                    .append(hop == null ? "—" : ns(hop)).append(" | ").append(ns(ish))
-                    .append(" | ").append(all == null ? "—" : ns(all)).append(" | ").append(ns(vigil)).append(" | ")
-                    .append(ho == null ? "—" : ho.toString()).append(" | ")
-                    .append(io).append(" | ").append(vo).append(" | ").append(r).append(" | ")
-                    .append(bytes(vigil.allocPerOp())).append(" |\n");
-            row(summary, "ReadPathBenchmark", caseName, io + " ns", vo + " ns, " + bytes(vigil.allocPerOp()),
-                    r.toString(), "≥ " + fmt(target) + "×" + (s == 0 ? "" : " (stretch 5×)") + ", 0 B/op", pass,
-                    pass ? "" : readMissReason(s, zero, ho, io, vo));
+            Stat io = ish.minus(bare);
+            Stat vo = vigil.minus(bare);
+            Stat ho = hop == null ? null : hop.minus(bare);
+            Stat r = io.over(vo);
+            chart[0][s] = io.value();
+            chart[1][s] = vo.value();
+            if (codec != null && hop != null) {
+                Stat stampCost = codec.minus(hop);
+                codecRows.append("| ").append(human(c)).append(" | ").append(stampCost).append(" | ")
+                        .append(vo).append(" | ").append(vo.minus(stampCost)).append(" |\n");
+            }
+            double alloc = vigilRow.allocPerOp();
+            Verdict v = alloc < 1 ? atLeast(r, target) : Verdict.MISS;
+            details.append("| ").append(human(c)).append(" | ").append(bare).append(" | ").append(opt(hop))
+                    .append(" | ").append(ish).append(" | ").append(opt(all)).append(" | ").append(vigil)
+                    .append(" | ").append(opt(ho)).append(" | ").append(io).append(" | ").append(vo).append(" | ")
+                    .append(r).append("× | ").append(bytes(alloc)).append(" |\n");
+            String hopText = ho == null ? "" : "one more handler costs " + ho + " ns by itself (`hop`), "
+                    + fmt(ho.value() / io.value() * 100) + " % of ISH's overhead; ";
+            row(summary, "ReadPathBenchmark", caseName, "ISH(reader) " + io + " ns", vo + " ns, " + bytes(alloc),
+                    "ISH ÷ Vigil overhead " + r + "×", "≥ " + fmt(target) + "×, 0 B/op", v,
+                    v == Verdict.PASS ? "Vigil stores the loop's cached time where ISH reads the clock; " + hopText
+                            : alloc >= 1 ? "allocation on the read path" : hopText + (s == 0
+                            ? "the target needs a stamp from a handler the application already has (the "
+                            + "`HealthFeed` API from a codec), not a pipeline handler of its own"
+                            : "at this scale both are bound by cache misses on the handler context and object"));
         }
-        details.append("\nISH(all) has reader, writer and all-idle timers; its read path is the same as ISH(reader) "
-                + "plus the all-idle bookkeeping.\n\n");
-    }
-
-    private static String readMissReason(int scale, boolean zero, @Nullable Overhead hop, Overhead ish,
-                                         Overhead vigil) {
-        if (!zero) {
-            return "allocation on the read path";
+        if (codecRows.length() > 0) {
+            details.append("\n**Stamping from inside a codec** (`codec-stamp`): a handler the application already has "
+                    + "(a codec, here a hop) that also stores the loop's cached time, as a codec calling "
+                    + "`HealthFeed.inboundSeen()` does, so that no keepalive handler sits on the read path. What the "
+                    + "stamp costs inside the codec (codec-stamp − hop), what Vigil's own handler costs (Vigil "
+                    + "overhead), and the saving. Today `KeepAliveHandler` still overrides `channelRead`, so Netty "
+                    + "does not skip it even when a codec feeds it: the saving needs a keepalive handler class that "
+                    + "does not override `channelRead` (not in core yet).\n\n| channels | stamp in codec | Vigil "
+                    + "handler | saving |\n|---|---|---|---|\n").append(codecRows);
         }
-        double own = vigil.value - (hop == null ? 0 : hop.value);
-        String floor = hop == null ? "" : "one more handler in the pipeline costs " + fmt(hop.value) + " ns by "
-                + "itself (the `hop` column), " + fmt(hop.value / ish.value * 100) + " % of ISH's overhead; Vigil's "
-                + "own work on top of that hop is " + (own <= Math.hypot(hop.error, vigil.error)
-                        ? "within the noise" : fmt(own) + " ns") + ". ";
-        return floor + (scale == 0 ? "The target needs a read path that is not a pipeline handler of its own (a "
-                + "stamp from a handler the application already has)"
-                : "At this scale both are bound by cache misses on the handler context and the handler object");
+        overheadPanels.add(new Chart.Panel("Read path: overhead over bare (ns per batch)", new String[] {"1k", "100k",
+            "1M"}, SCALE_X, new String[] {"ISH reader idle", "Vigil"}, chart, "ns", true));
+        details.append('\n');
     }
 
     // ---- write path ----------------------------------------------------------------------------------------------
 
     private void writePath(StringBuilder summary, StringBuilder details) {
         details.append("## WritePathBenchmark\n\nOne `write` on the next channel; a sink next to the head completes "
-                + "the promise. ISH = IdleStateHandler with writer idle. Vigil does not intercept writes (write "
-                + "progress is read from the outbound buffer when its timer fires), so its overhead is the cost of "
-                + "one more context in the pipeline.\n\n| channels | promise | bare | ISH(writer) | Vigil | "
-                + "ISH overhead | Vigil overhead | ratio | ISH B/op | Vigil − bare B/op |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|\n");
-        for (String c : new String[] {"1000", "100000"}) {
+                + "the promise. **Matched comparator:** ISH with reader idle only (it does Vigil's job and, like "
+                + "Vigil, does not intercept writes). **Labelled, not like for like:** ISH(all) with writer and all "
+                + "idle, a feature Vigil does not have (it un-voids the promise, 48 B, and adds a listener that reads "
+                + "the clock); it is shown so that users of writer idle see its cost, and not judged.\n\n"
+                + "| channels | promise | bare | ISH(reader) | ISH(all) | Vigil | ISH(reader) overhead | ISH(all) "
+                + "overhead | Vigil overhead | matched ratio | all-idle ratio (labelled) | ISH(all) B/op | Vigil − "
+                + "bare B/op |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        double[][] chart = new double[3][2];
+        String[] scales = {"1000", "100000"};
+        for (int s = 0; s < scales.length; s++) {
+            String c = scales[s];
             for (String promise : new String[] {"void", "real"}) {
-                Results.Row bare = results.find("WritePathBenchmark.write", "channels", c, "impl", "bare",
-                        "promise", promise);
-                Results.Row ish = results.find("WritePathBenchmark.write", "channels", c, "impl", "ish",
-                        "promise", promise);
-                Results.Row vigil = results.find("WritePathBenchmark.write", "channels", c, "impl", "vigil",
-                        "promise", promise);
-                String caseName = "write, " + promise + " promise, " + human(c) + " channels";
-                if (bare == null || ish == null || vigil == null) {
-                    missing(summary, "WritePathBenchmark", caseName, "≥ 8×, 0 B/write");
+                String b = "WritePathBenchmark.write";
+                Results.Row bareRow = results.find(b, "channels", c, "impl", "bare", "promise", promise);
+                Results.Row allRow = results.find(b, "channels", c, "impl", "ish-all", "promise", promise);
+                Results.Row vigilRow = results.find(b, "channels", c, "impl", "vigil", "promise", promise);
+                Stat ish = stat(b, "channels", c, "impl", "ish", "promise", promise);
+                String caseName = "write, " + promise + " promise, " + human(c) + " channels (matched)";
+                if (bareRow == null || ish == null || vigilRow == null) {
+                    missing(summary, "WritePathBenchmark", caseName, "≤ ISH(reader), 0 B/write");
                     continue;
                 }
-                Overhead io = Overhead.of(ish, bare);
-                Overhead vo = Overhead.of(vigil, bare);
-                Ratio r = Ratio.of(io, vo);
-                double extra = vigil.allocPerOp() - bare.allocPerOp();
-                boolean pass = r.atLeast(8) && extra < 1;
-                details.append("| ").append(human(c)).append(" | ").append(promise).append(" | ").append(ns(bare))
-                        .append(" | ").append(ns(ish)).append(" | ").append(ns(vigil)).append(" | ").append(io)
-                        .append(" | ").append(vo).append(" | ").append(r).append(" | ")
-                        .append(bytes(ish.allocPerOp())).append(" | ").append(bytes(Math.max(0, extra)))
-                        .append(" |\n");
-                row(summary, "WritePathBenchmark", caseName, io + " ns, " + bytes(ish.allocPerOp()),
-                        vo + " ns, +" + bytes(Math.max(0, extra)), r.toString(), "≥ 8×, 0 B/write", pass,
-                        pass ? "" : "Vigil does not intercept writes: its whole overhead is Netty walking past one "
-                                + "more context, a floor any handler in the pipeline pays (a cache miss at scale)");
+                Stat bare = bareRow.stat();
+                Stat io = ish.minus(bare);
+                Stat vo = vigilRow.stat().minus(bare);
+                Stat ao = allRow == null ? null : allRow.stat().minus(bare);
+                Stat r = io.over(vo);
+                if ("void".equals(promise)) {
+                    chart[0][s] = io.value();
+                    chart[1][s] = ao == null ? Double.NaN : ao.value();
+                    chart[2][s] = vo.value();
+                }
+                double extra = vigilRow.allocPerOp() - bareRow.allocPerOp();
+                // Not slower than the matched comparator: Vigil's overhead's lower end at most ISH's upper end.
+                Verdict v = extra >= 1 ? Verdict.MISS : !r.judgeable() ? Verdict.NOT_JUDGED
+                        : vo.lo() <= io.hi() ? (vo.hi() <= io.hi() ? Verdict.PASS : Verdict.INCONCLUSIVE)
+                        : Verdict.MISS;
+                details.append("| ").append(human(c)).append(" | ").append(promise).append(" | ").append(bare)
+                        .append(" | ").append(ish).append(" | ").append(allRow == null ? "—" : allRow.stat())
+                        .append(" | ").append(vigilRow.stat()).append(" | ").append(io).append(" | ")
+                        .append(opt(ao)).append(" | ").append(vo).append(" | ").append(r).append("× | ")
+                        .append(ao == null ? "—" : ao.over(vo) + "×").append(" | ")
+                        .append(allRow == null ? "—" : bytes(allRow.allocPerOp())).append(" | ")
+                        .append(bytes(Math.max(0, extra))).append(" |\n");
+                row(summary, "WritePathBenchmark", caseName, "ISH(reader) " + io + " ns", vo + " ns, +"
+                                + bytes(Math.max(0, extra)), "overheads", "≤ ISH(reader)'s, 0 B/write", v,
+                        v == Verdict.PASS ? "both are one more context on the write path; Vigil reads write progress "
+                                + "from the outbound buffer at its tick instead"
+                                : "Vigil's context costs more than ISH's on the write path: compare the handlers' "
+                                + "execution masks");
             }
         }
+        overheadPanels.add(new Chart.Panel("Write path (void promise): overhead over bare (ns)",
+                new String[] {"1k", "100k"}, new double[] {1e3, 1e5},
+                new String[] {"ISH reader idle (matched)", "ISH all idle (labelled)", "Vigil"}, chart, "ns", true));
         details.append('\n');
     }
 
-    // ---- re-arm, arm-cancel --------------------------------------------------------------------------------------
+    // ---- timer designs: re-arm, arm-cancel, per-read paths --------------------------------------------------------
 
-    private void rearm(StringBuilder summary, StringBuilder details) {
-        details.append("## RearmBenchmark\n\nCancel + arm of the next channel's timer at a steady size. ISH = "
-                + "`future.cancel` + `EventLoop.schedule` on the loop's shared heap (the path IdleStateHandler's "
-                + "timers take; a new 64 B task each time); Vigil = moving the entry in the loop's wheel. `random`: "
-                + "a new deadline 1–2 h ahead; `same-slot`: the same deadline (a no-op for the wheel). Whole "
-                + "operations, no baseline subtracted.\n\n| channels | deadlines | ISH ns | Vigil ns | ratio | "
-                + "ISH B/op | Vigil B/op |\n|---|---|---|---|---|---|---|\n");
+    private void timers(StringBuilder summary, StringBuilder details) {
+        details.append("## Timer designs: RearmBenchmark and ArmCancelBenchmark\n\n"
+                + "Whole operations on the next channel of a shuffled order (independent operations, so cache misses "
+                + "overlap: throughput). Designs: `heap` = Netty's loop scheduler (`schedule` + `cancel`, a "
+                + "`ScheduledFutureTask` per arm: **a heap timer, not what IdleStateHandler does per read**); `hwt` = "
+                + "Netty's HashedWheelTimer, caller side (its worker links and unlinks on another thread); `agrona` "
+                + "= Agrona's DeadlineTimerWheel; `vigil` = Vigil's wheel. **Floor** = Vigil's same-slot re-arm, a "
+                + "no-op that only reaches the channel's state: it is not a re-arm and is never judged as one. "
+                + "ArmCancel: arm a 5 s probe timeout on the next channel, cancel the one armed 64 operations "
+                + "earlier, every channel also holding an idle timer.\n\n"
+                + "| channels | operation | " + String.join(" | ", DESIGN_LABEL) + " | floor | Vigil ÷ floor | "
+                + "B/op (" + String.join(" / ", DESIGNS) + ") |\n|---|---|---|---|---|---|---|---|---|\n");
+        double[][] rearmChart = new double[DESIGNS.length + 1][SCALE.length];
+        double[][] cancelChart = new double[DESIGNS.length][SCALE.length];
+        for (double[] a : rearmChart) {
+            Arrays.fill(a, Double.NaN);
+        }
+        for (double[] a : cancelChart) {
+            Arrays.fill(a, Double.NaN);
+        }
         for (int s = 0; s < SCALE.length; s++) {
             String c = SCALE[s];
-            for (String d : new String[] {"random", "same-slot"}) {
-                Results.Row ish = results.find("RearmBenchmark.rearm", "channels", c, "impl", "ish", "deadlines", d);
-                Results.Row vigil = results.find("RearmBenchmark.rearm", "channels", c, "impl", "vigil",
-                        "deadlines", d);
-                double target = s == 0 ? 10 : 30;
-                String caseName = "re-arm, " + d + ", " + human(c) + " timers";
-                if (ish == null || vigil == null) {
-                    missing(summary, "RearmBenchmark", caseName, "≥ " + fmt(target) + "×, 0 B/op");
-                    continue;
-                }
-                Ratio r = Ratio.of(Overhead.whole(ish), Overhead.whole(vigil));
-                if ("random".equals(d)) {
-                    rearm[0][s] = ish.score();
-                    rearm[1][s] = vigil.score();
-                }
-                boolean pass = r.atLeast(target) && vigil.allocPerOp() < 1;
-                details.append("| ").append(human(c)).append(" | ").append(d).append(" | ").append(ns(ish))
-                        .append(" | ").append(ns(vigil)).append(" | ").append(r).append(" | ")
-                        .append(bytes(ish.allocPerOp())).append(" | ").append(bytes(vigil.allocPerOp()))
-                        .append(" |\n");
-                Results.Row noop = results.find("RearmBenchmark.rearm", "channels", c, "impl", "vigil",
-                        "deadlines", "same-slot");
-                row(summary, "RearmBenchmark", caseName, ns(ish) + ", " + bytes(ish.allocPerOp()),
-                        ns(vigil) + ", " + bytes(vigil.allocPerOp()), r.toString(),
-                        "≥ " + fmt(target) + "×, 0 B/op", pass, pass ? "" : vigil.allocPerOp() >= 1
-                                ? "allocation" : (ish.score() - ish.err()) / vigil.score() < target
-                                && (ish.score() + ish.err()) / vigil.score() >= target
-                                ? "within the noise: the target lies inside the ratio's interval (ISH's score "
-                                + "varies by ± " + fmt(ish.err()) + " ns between forks)"
-                                : "reaching a random channel's state costs "
-                                + (noop == null ? "?" : fmt(noop.score())) + " ns by itself (the same-slot re-arm "
-                                + "is a no-op that only reads it); the wheel's work on top is an unlink and a link "
-                                + "that touch two neighbours, also cold at scale. ISH's heap re-arm measured "
-                                + ns(ish) + " ns here, less than the 343 / 960 / µs-range anchors the target was "
-                                + "set from");
+            Stat floor = stat("RearmBenchmark.rearm", "channels", c, "impl", "vigil", "deadlines", "same-slot");
+            rearmChart[DESIGNS.length][s] = floor == null ? Double.NaN : floor.value();
+            designRow(summary, details, "RearmBenchmark", "RearmBenchmark.rearm", "re-arm, random deadline", c,
+                    floor, rearmChart, s, "deadlines", "random");
+            designRow(summary, details, "ArmCancelBenchmark", "ArmCancelBenchmark.armCancel", "arm + cancel", c,
+                    floor, cancelChart, s);
+            // What each handler really pays per read for its idle timer.
+            Stat ir = stat("RearmBenchmark.rearm", "channels", c, "impl", "ish-read", "deadlines", "random");
+            Stat vr = stat("RearmBenchmark.rearm", "channels", c, "impl", "vigil-read", "deadlines", "random");
+            if (ir != null && vr != null) {
+                details.append("| ").append(human(c)).append(" | per-read timer work: ISH (clock read + store) ")
+                        .append(ir).append(" ns; Vigil (cached-time store) ").append(vr).append(" ns; ratio ")
+                        .append(ir.over(vr)).append("× | | | | | | | |\n");
             }
         }
-        details.append('\n');
+        String[] series = new String[DESIGNS.length + 1];
+        System.arraycopy(DESIGN_LABEL, 0, series, 0, DESIGNS.length);
+        series[DESIGNS.length] = "floor (state read)";
+        overheadPanels.add(new Chart.Panel("Timer re-arm, random deadline (ns per op)", new String[] {"1k", "100k",
+            "1M"}, SCALE_X, series, rearmChart, "ns", true));
+        overheadPanels.add(new Chart.Panel("Probe arm + cancel (ns per op)", new String[] {"1k", "100k", "1M"},
+                SCALE_X, DESIGN_LABEL, cancelChart, "ns", true));
+        details.append("\nIdleStateHandler does not re-arm per read: it stores a clock read per read batch (the "
+                + "per-read rows above, and `ReadPathBenchmark` for the whole path) and re-arms only when its timer "
+                + "fires (`ExpirySweepBenchmark`).\n\n");
     }
 
-    private void armCancel(StringBuilder summary, StringBuilder details) {
-        details.append("## ArmCancelBenchmark\n\nA probe answered in time: arm a 5 s probe timeout for the next "
-                + "channel, cancel the one armed 64 operations earlier, while every channel also holds an idle timer "
-                + "1–2 h ahead. Whole operations.\n\n| timers | ISH ns | Vigil ns | ratio | ISH B/op | Vigil B/op |"
-                + "\n|---|---|---|---|---|---|\n");
-        for (String c : SCALE) {
-            Results.Row ish = results.find("ArmCancelBenchmark.armCancel", "channels", c, "impl", "ish");
-            Results.Row vigil = results.find("ArmCancelBenchmark.armCancel", "channels", c, "impl", "vigil");
-            String caseName = "arm + cancel, " + human(c) + " channels";
-            if (ish == null || vigil == null) {
-                missing(summary, "ArmCancelBenchmark", caseName, "≥ 10×, 0 B/op");
+    private void designRow(StringBuilder summary, StringBuilder details, String bench, String method, String op,
+                           String c, @Nullable Stat floor, double[][] chart, int s, String... extra) {
+        Stat[] st = new Stat[DESIGNS.length];
+        String[] alloc = new String[DESIGNS.length];
+        Results.Row vigilRow = null;
+        for (int d = 0; d < DESIGNS.length; d++) {
+            String[] params = concat(new String[] {"channels", c, "impl", DESIGNS[d]}, extra);
+            Results.Row r = results.find(method, params);
+            st[d] = r == null ? null : r.stat();
+            alloc[d] = r == null ? "—" : bytes(r.allocPerOp());
+            chart[d][s] = r == null ? Double.NaN : r.stat().value();
+            if ("vigil".equals(DESIGNS[d])) {
+                vigilRow = r;
+            }
+        }
+        String caseName = op + ", " + human(c) + " timers";
+        if (vigilRow == null || floor == null) {
+            missing(summary, bench, caseName, "≤ " + FLOOR_FACTOR + "× floor, ahead of the others, 0 B/op");
+            return;
+        }
+        Stat vigil = vigilRow.stat();
+        Stat toFloor = vigil.over(floor);
+        details.append("| ").append(human(c)).append(" | ").append(op);
+        for (Stat x : st) {
+            details.append(" | ").append(opt(x));
+        }
+        details.append(" | ").append(floor).append(" | ").append(toFloor).append("× | ")
+                .append(String.join(" / ", alloc)).append(" |\n");
+        Verdict v = vigilRow.allocPerOp() >= 1 ? Verdict.MISS : atMost(toFloor, FLOOR_FACTOR);
+        StringBuilder comparators = new StringBuilder();
+        List<String> behind = new ArrayList<>();
+        for (int d = 0; d < DESIGNS.length - 1; d++) {
+            if (st[d] == null) {
                 continue;
             }
-            Ratio r = Ratio.of(Overhead.whole(ish), Overhead.whole(vigil));
-            boolean pass = r.atLeast(10) && vigil.allocPerOp() < 1;
-            details.append("| ").append(human(c)).append(" | ").append(ns(ish)).append(" | ").append(ns(vigil))
-                    .append(" | ").append(r).append(" | ").append(bytes(ish.allocPerOp())).append(" | ")
-                    .append(bytes(vigil.allocPerOp())).append(" |\n");
-            row(summary, "ArmCancelBenchmark", caseName, ns(ish) + ", " + bytes(ish.allocPerOp()),
-                    ns(vigil) + ", " + bytes(vigil.allocPerOp()), r.toString(), "≥ 10×, 0 B/op", pass,
-                    pass ? "" : vigil.allocPerOp() >= 1 ? "allocation" : "two cold channel states per operation "
-                            + "(the probe armed and the one cancelled) bound the wheel's cost at this scale");
+            Stat ratio = st[d].over(vigil);
+            comparators.append(DESIGNS[d]).append(' ').append(st[d]).append(" (").append(ratio).append("×); ");
+            Verdict a = atLeast(ratio, 1.0);
+            if (a != Verdict.PASS) {
+                behind.add(DESIGNS[d]);
+            }
+            v = both(v, a);
+        }
+        row(summary, bench, caseName, comparators.toString().strip(), vigil + " ns, " + bytes(vigilRow.allocPerOp()),
+                "Vigil ÷ floor " + toFloor + "×", "≤ " + FLOOR_FACTOR + "× floor, ahead of heap/hwt/agrona, 0 B/op", v,
+                v == Verdict.PASS ? "an unlink and a link near the floor (" + floor + " ns to reach the state)"
+                        : toFloor.lo() > FLOOR_FACTOR ? "beyond reaching the channel's state, the unlink and link "
+                        + "touch two neighbour entries, cold at scale" + ("armCancel".equals(method) ? "" : "")
+                        : behind.isEmpty() ? "the interval straddles the target" : "not clearly ahead of "
+                        + String.join(", ", behind) + " in this run");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    // ---- latency-bound -------------------------------------------------------------------------------------------
+
+    private void latencyBound(StringBuilder summary, StringBuilder details) {
+        details.append("## Latency-bound re-arm at 1M (`RearmLatencyBenchmark`) and the memory floor "
+                + "(`LatencyFloorBenchmark`)\n\nOne dependent operation at a time: the next channel is read from the "
+                + "state of the one just re-armed, so no miss overlaps another. The floor, measured in the same run: "
+                + "64 B objects referenced from an array, chased in one random cycle (`chase`: two dependent misses, "
+                + "the array slot and the object, as every operation here pays), and the same reads without the "
+                + "dependency (`stride`, the floor of the throughput figures).\n\n| what | 1k | 100k | 1M |\n"
+                + "|---|---|---|---|\n");
+        for (String access : new String[] {"chase", "stride"}) {
+            details.append("| memory floor, ").append(access);
+            for (String c : SCALE) {
+                details.append(" | ").append(opt(stat("LatencyFloorBenchmark.step", "channels", c, "access", access)));
+            }
+            details.append(" |\n");
+        }
+        String at = scales("RearmLatencyBenchmark.rearmDependent", new String[] {"1000000"})[0];
+        Stat chase = stat("LatencyFloorBenchmark.step", "channels", at, "access", "chase");
+        for (String impl : new String[] {"heap", "vigil"}) {
+            for (String d : new String[] {"random", "same-slot"}) {
+                details.append("| ").append(impl).append(" dependent re-arm, ").append(d);
+                for (String c : SCALE) {
+                    details.append(" | ").append(opt(stat("RearmLatencyBenchmark.rearmDependent", "channels", c,
+                            "impl", impl, "deadlines", d)));
+                }
+                details.append(" |\n");
+            }
         }
         details.append('\n');
+        String b = "RearmLatencyBenchmark.rearmDependent";
+        Stat vigil = stat(b, "channels", at, "impl", "vigil", "deadlines", "random");
+        Stat floor = stat(b, "channels", at, "impl", "vigil", "deadlines", "same-slot");
+        Stat heap = stat(b, "channels", at, "impl", "heap", "deadlines", "random");
+        if (vigil == null || floor == null) {
+            missing(summary, "RearmLatencyBenchmark", "dependent re-arm, 1M", "≤ " + FLOOR_FACTOR + "× floor");
+            return;
+        }
+        Stat r = vigil.over(floor);
+        Verdict v = atMost(r, FLOOR_FACTOR);
+        row(summary, "RearmLatencyBenchmark", "dependent re-arm, " + human(at) + " timers", "heap " + opt(heap) + " ns; DRAM "
+                + "chase " + opt(chase) + " ns", vigil + " ns", "Vigil ÷ dependent floor " + r + "×",
+                "≤ " + FLOOR_FACTOR + "× floor", v, v == Verdict.PASS ? "one re-arm costs about the misses to reach "
+                        + "the state" : "the unlink and link add dependent misses on two neighbour entries beyond "
+                        + "the state's own");
     }
 
     // ---- expiry --------------------------------------------------------------------------------------------------
 
     private void expiry(StringBuilder summary, StringBuilder details) {
         details.append("## ExpirySweepBenchmark\n\n**Wheel tick " + fmt(TICK_MS) + " ms: every Vigil expiry below "
-                + "is at most one tick late (never early), plus the ticks a herd's carry-over takes.** Timers "
-                + "re-arm one period (10 s) later on expiry, as idle timers do; no event is dispatched, so this is "
-                + "the timer's own cost. ISH = tasks on the loop's shared heap, each expiry reading the clock and "
-                + "scheduling a new task, as IdleStateHandler does. ns per expired timer = ns per step ÷ timers due "
-                + "per step.\n\n| timers | due per step | ISH ns/timer | Vigil ns/timer | ratio | ISH B/timer | "
-                + "Vigil B/timer |\n|---|---|---|---|---|---|---|\n");
-        for (String c : new String[] {"100000", "1000000"}) {
+                + "is at most one tick late (never early), plus the ticks a herd's carry-over takes.** What is "
+                + "measured, precisely: the timer structures' own expiry work with a stub callback (a counter and "
+                + "a re-arm one period later, as idle timers do), not the handlers' expiry (that is in "
+                + "`ProbeCycleBenchmark`, with the real handlers). The timers due in one step lie at random places "
+                + "in memory (phases assigned through a shuffled permutation), not at a regular stride. ISH = tasks "
+                + "on the loop's shared heap, each expiry reading the clock and scheduling a new task, as "
+                + "IdleStateHandler's timer does. ns per expired timer = ns per step ÷ timers due per step.\n\n"
+                + "| timers | due per step | ISH ns/timer | Vigil ns/timer | ratio | ISH B/timer | Vigil B/timer |\n"
+                + "|---|---|---|---|---|---|---|\n");
+        for (String c : scales("ExpirySweepBenchmark.sweep", new String[] {"100000", "1000000"})) {
             for (String due : new String[] {"1", "100", "1000"}) {
                 Results.Row ish = results.find("ExpirySweepBenchmark.sweep", "channels", c, "impl", "ish",
                         "duePerMille", due);
@@ -311,31 +848,34 @@ public final class Report {
                         "duePerMille", due);
                 double perStep = Double.parseDouble(c) * Double.parseDouble(due) / 1000;
                 String pct = fmt(Double.parseDouble(due) / 10) + " %";
-                String caseName = "expiry, " + pct + " of " + human(c) + " due (tick " + fmt(TICK_MS) + " ms)";
+                String caseName = "expiry, " + pct + " of " + human(c) + " due";
                 if (ish == null || vigil == null) {
                     missing(summary, "ExpirySweepBenchmark", caseName, "≤ 100 ns/timer, ≥ 10×");
                     continue;
                 }
-                double in = ish.score() / perStep;
-                double vn = vigil.score() / perStep;
-                Ratio r = Ratio.of(Overhead.whole(ish), Overhead.whole(vigil));
-                boolean pass = vn <= 100 && r.atLeast(10);
-                details.append("| ").append(human(c)).append(" | ").append(pct).append(" (")
-                        .append(fmt(perStep)).append(") | ").append(fmt(in)).append(" | ").append(fmt(vn))
-                        .append(" | ").append(r).append(" | ").append(bytes(ish.allocPerOp() / perStep))
-                        .append(" | ").append(bytes(vigil.allocPerOp() / perStep)).append(" |\n");
-                row(summary, "ExpirySweepBenchmark", caseName, fmt(in) + " ns/timer", fmt(vn) + " ns/timer",
-                        r.toString(), "≤ 100 ns/timer, ≥ 10×", pass, pass ? "" : vn > 100
-                                ? "at " + pct + " due the step's fixed cost (a loop iteration and a tick) is shared "
-                                + "by few timers" : "see the expiry section");
+                Stat in = ish.stat().times(1 / perStep);
+                Stat vn = vigil.stat().times(1 / perStep);
+                Stat r = in.over(vn);
+                Verdict v = both(atMost(vn, 100), atLeast(r, 10));
+                details.append("| ").append(human(c)).append(" | ").append(pct).append(" (").append(fmt(perStep))
+                        .append(") | ").append(in).append(" | ").append(vn).append(" | ").append(r).append("× | ")
+                        .append(bytes(ish.allocPerOp() / perStep)).append(" | ")
+                        .append(bytes(vigil.allocPerOp() / perStep)).append(" |\n");
+                row(summary, "ExpirySweepBenchmark", caseName, "ISH heap " + in + " ns/timer", vn + " ns/timer",
+                        "ratio " + r + "×; Vigil ns/timer", "≤ 100 ns/timer, ≥ 10×", v, v == Verdict.PASS
+                                ? "a bucket walk per tick, no allocation, where the heap polls, hops the task queue "
+                                + "and allocates a new task per expiry"
+                                : "at " + pct + " due the step's fixed cost (a loop iteration and a tick) is shared "
+                                + "by few timers");
             }
         }
         details.append("\n### Herd: every timer due at once (`herd`)\n\nOne clock step makes every timer due, then "
-                + "loop iterations one tick apart until all expired. Stall = the longest single loop iteration, the "
-                + "maximum over 20 herds (2 forks × 10). `vigil` has the default budget (65 536 expiries or 4 ms per "
-                + "tick, cascades included); `vigil-nobudget` none.\n\n| timers | impl | herd total ms | longest "
-                + "iteration ms | iterations |\n|---|---|---|---|---|\n");
-        for (String c : new String[] {"100000", "1000000"}) {
+                + "loop iterations one tick apart until all expired. Longest iteration = the maximum over every "
+                + "measured herd of every fork (a maximum has no interval; it is judged as measured). Iterations = "
+                + "loop iterations per herd (JMH's sum over the measured herds ÷ their number). `vigil` has the "
+                + "default budget (65 536 expiries or 4 ms per tick); `vigil-nobudget` none.\n\n| timers | impl | "
+                + "herd total ms | longest iteration ms | loop iterations per herd |\n|---|---|---|---|---|\n");
+        for (String c : scales("ExpirySweepBenchmark.herd", new String[] {"100000", "1000000"})) {
             double ishStall = Double.NaN;
             for (String impl : new String[] {"ish", "vigil", "vigil-nobudget"}) {
                 Results.Row h = results.find("ExpirySweepBenchmark.herd", "channels", c, "impl", impl);
@@ -347,20 +887,20 @@ public final class Report {
                     continue;
                 }
                 double stall = h.secondary().getOrDefault("maxIterationNanos.max", Double.NaN) / 1e6;
-                double iterations = h.secondary().getOrDefault("iterations", Double.NaN);
-                details.append("| ").append(human(c)).append(" | ").append(impl).append(" | ")
-                        .append(fmt(h.score())).append(" | ").append(fmt(stall)).append(" | ")
-                        .append(fmt(iterations)).append(" |\n");
+                double iterations = h.secondary().getOrDefault("iterations", Double.NaN)
+                        / Math.max(1, h.iterations());
+                details.append("| ").append(human(c)).append(" | ").append(impl).append(" | ").append(h.stat())
+                        .append(" | ").append(fmt(stall)).append(" | ").append(fmt(iterations)).append(" |\n");
                 if ("ish".equals(impl)) {
                     ishStall = stall;
                 }
                 if ("vigil".equals(impl)) {
-                    boolean pass = stall <= 5;
-                    row(summary, "ExpirySweepBenchmark", "herd stall, all " + human(c) + " due (tick "
-                                    + fmt(TICK_MS) + " ms)", fmt(ishStall) + " ms", fmt(stall) + " ms",
-                            fmt(ishStall / stall) + "×", "≤ 5 ms per loop iteration", pass,
-                            pass ? "" : "a loop iteration outlived the 4 ms budget by more than 1 ms: look for "
-                                    + "unbudgeted work in the tick, or a GC pause or preemption on a shared machine");
+                    Verdict v = h.stat().judgeable() ? stall <= 5 ? Verdict.PASS : Verdict.MISS : Verdict.NOT_JUDGED;
+                    row(summary, "ExpirySweepBenchmark", "herd stall, all " + human(c) + " due", "ISH "
+                                    + fmt(ishStall) + " ms", fmt(stall) + " ms", "longest loop iteration (max)",
+                            "≤ 5 ms per loop iteration", v, v == Verdict.PASS ? "the budget carries the rest of the "
+                                    + "herd to the next ticks" : "a loop iteration outlived the 4 ms budget by more "
+                                    + "than 1 ms: unbudgeted work in the tick, or a GC pause or preemption");
                 }
             }
         }
@@ -372,31 +912,31 @@ public final class Report {
     private void tick(StringBuilder summary, StringBuilder details) {
         details.append("## TickBenchmark\n\nOne loop iteration a tick later with the timers armed far ahead and "
                 + "nothing due. Tick cost = vigil − bare (Netty's dispatch of the one scheduled tick task plus the "
-                + "wheel's work, clock read included); `vigil-advance` is the wheel advanced directly (its own "
-                + "share); ISH's idle cost = ish − bare (a heap peek). One tick per " + fmt(TICK_MS) + " ms.\n\n"
-                + "| timers | bare | ISH | Vigil | Vigil wheel only | ISH idle cost | Vigil tick cost |\n"
-                + "|---|---|---|---|---|---|---|\n");
+                + "wheel's work); `vigil-advance` is the wheel advanced directly (its own share); ISH's idle cost = "
+                + "ish − bare (a heap peek).\n\n| timers | bare | ISH | Vigil | Vigil wheel only | ISH idle cost | "
+                + "Vigil tick cost |\n|---|---|---|---|---|---|---|\n");
         for (String c : new String[] {"1000", "1000000"}) {
-            Results.Row bare = results.find("TickBenchmark.tick", "channels", c, "impl", "bare");
-            Results.Row ish = results.find("TickBenchmark.tick", "channels", c, "impl", "ish");
-            Results.Row vigil = results.find("TickBenchmark.tick", "channels", c, "impl", "vigil");
-            Results.Row direct = results.find("TickBenchmark.tick", "channels", c, "impl", "vigil-advance");
+            Stat bare = stat("TickBenchmark.tick", "channels", c, "impl", "bare");
+            Stat ish = stat("TickBenchmark.tick", "channels", c, "impl", "ish");
+            Stat vigil = stat("TickBenchmark.tick", "channels", c, "impl", "vigil");
+            Stat direct = stat("TickBenchmark.tick", "channels", c, "impl", "vigil-advance");
             String caseName = "empty tick, " + human(c) + " timers armed";
             if (bare == null || ish == null || vigil == null) {
                 missing(summary, "TickBenchmark", caseName, "≤ 100 ns");
                 continue;
             }
-            Overhead io = Overhead.of(ish, bare);
-            Overhead vo = Overhead.of(vigil, bare);
-            boolean pass = vo.value <= 100;
-            details.append("| ").append(human(c)).append(" | ").append(ns(bare)).append(" | ").append(ns(ish))
-                    .append(" | ").append(ns(vigil)).append(" | ").append(direct == null ? "—" : ns(direct))
-                    .append(" | ").append(io).append(" | ").append(vo).append(" |\n");
-            row(summary, "TickBenchmark", caseName, io + " ns (heap peek)", vo + " ns per tick", "—",
-                    "≤ 100 ns per tick", pass, pass ? "" : "Netty's dispatch of the scheduled tick task (heap "
-                            + "poll, task queue, re-insert) is most of it; the wheel's own share is the "
-                            + "`vigil-advance` column. One tick per " + fmt(TICK_MS) + " ms is "
-                            + String.format(Locale.ROOT, "%.4f", vo.value / (TICK_MS * 1e4)) + " % of a core");
+            Stat io = ish.minus(bare);
+            Stat vo = vigil.minus(bare);
+            Verdict v = atMost(vo, 100);
+            details.append("| ").append(human(c)).append(" | ").append(bare).append(" | ").append(ish).append(" | ")
+                    .append(vigil).append(" | ").append(opt(direct)).append(" | ").append(io).append(" | ")
+                    .append(vo).append(" |\n");
+            row(summary, "TickBenchmark", caseName, "ISH " + io + " ns (heap peek)", vo + " ns per tick",
+                    "tick cost", "≤ 100 ns per tick", v, v == Verdict.PASS ? "the wheel's empty tick is a slot check"
+                            : "Netty's dispatch of the scheduled tick task (heap poll, task queue, re-insert) is most "
+                            + "of it; the wheel's own share is `vigil-advance`. One tick per " + fmt(TICK_MS)
+                            + " ms is " + String.format(Locale.ROOT, "%.4f", vo.value() / (TICK_MS * 1e4))
+                            + " % of a core");
         }
         details.append('\n');
     }
@@ -404,39 +944,51 @@ public final class Report {
     // ---- probe cycle ---------------------------------------------------------------------------------------------
 
     private void probeCycle(StringBuilder summary, StringBuilder details) {
+        long frame = ClassLayout.parseClass(HeartbeatFrame.class).instanceSize();
+        long promise = ClassLayout.parseClass(DefaultChannelPromise.class).instanceSize();
+        long allowed = 2 * frame + promise;
         details.append("## ProbeCycleBenchmark\n\nIdle detected → probe sent (timeout armed) → pong read → timeout "
-                + "cancelled → idle timer re-armed, for every channel; per cycle. ISH = IdleStateHandler plus the "
-                + "user handler one writes with it (ping on the idle event, a scheduled timeout, cancelled by the "
-                + "pong). Both send the same 24 B heartbeat ping and read a 24 B pong (48 B of messages per cycle)."
-                + "\n\n| channels | ISH ns/cycle | Vigil ns/cycle | ratio | ISH B/cycle | Vigil B/cycle |\n"
+                + "cancelled → idle timer re-armed, for every channel, with the real handlers; per cycle. ISH = "
+                + "IdleStateHandler plus the user handler one writes with it (ping on the idle event with the void "
+                + "promise, a scheduled timeout, cancelled by the pong).\n\n**What the allocation figure counts, "
+                + "precisely:** `gc.alloc.rate.norm` per invocation ÷ channels: every byte the benchmark thread "
+                + "allocated, after the JIT's escape analysis (an object it eliminates is not counted, so a figure "
+                + "can change with inlining). Per channel and cycle, Vigil allocates the ping frame (`HeartbeatFrame`, "
+                + frame + " B on this VM) and, since `Prober.sendProbe` returns the write's future, that write's "
+                + "promise (`DefaultChannelPromise`, " + promise + " B); the benchmark also makes **one pong per "
+                + "channel** (" + frame + " B, carrying that channel's own ping id, as the peer's decoder would; "
+                + "Vigil accepts only a reply to an outstanding probe), counted in both columns. The target allows "
+                + "the ping, its write's future and the pong (" + allowed + " B) and nothing else. The ISH prober "
+                + "writes with the void promise, so it has no future to allocate.\n\n"
+                + "| channels | ISH ns/cycle | Vigil ns/cycle | ratio | ISH B/cycle | Vigil B/cycle |\n"
                 + "|---|---|---|---|---|---|\n");
         for (String c : new String[] {"1000", "100000"}) {
             Results.Row ish = results.find("ProbeCycleBenchmark.cycle", "channels", c, "impl", "ish");
             Results.Row vigil = results.find("ProbeCycleBenchmark.cycle", "channels", c, "impl", "vigil");
             String caseName = "probe cycle, " + human(c) + " channels";
             if (ish == null || vigil == null) {
-                missing(summary, "ProbeCycleBenchmark", caseName, "0 B beyond the probe message");
+                missing(summary, "ProbeCycleBenchmark", caseName, "≤ " + allowed + " B per cycle");
                 continue;
             }
             double n = Double.parseDouble(c);
             double ib = ish.allocPerOp() / n;
             double vb = vigil.allocPerOp() / n;
-            double beyond = vb - 48;
-            boolean pass = beyond < 1;
-            details.append("| ").append(human(c)).append(" | ").append(fmt(ish.score() / n)).append(" | ")
-                    .append(fmt(vigil.score() / n)).append(" | ").append(fmt(ish.score() / vigil.score()))
-                    .append("× | ").append(bytes(ib)).append(" | ").append(bytes(vb)).append(" |\n");
-            row(summary, "ProbeCycleBenchmark", caseName, fmt(ish.score() / n) + " ns, " + bytes(ib),
-                    fmt(vigil.score() / n) + " ns, " + bytes(vb), fmt(ish.score() / vigil.score()) + "×",
-                    "0 B per cycle beyond the probe message (48 B)", pass, pass ? ""
-                            : bytes(Math.max(0, beyond)) + " beyond: the `PeerAlive` event (24 B) carries the "
-                            + "measured round-trip time, so it is made per acknowledgement");
+            Stat is = ish.stat().times(1 / n);
+            Stat vs = vigil.stat().times(1 / n);
+            Verdict v = !vigil.stat().judgeable() ? Verdict.NOT_JUDGED : vb <= allowed + 1 ? Verdict.PASS
+                    : Verdict.MISS;
+            details.append("| ").append(human(c)).append(" | ").append(is).append(" | ").append(vs).append(" | ")
+                    .append(is.over(vs)).append("× | ").append(bytes(ib)).append(" | ").append(bytes(vb))
+                    .append(" |\n");
+            row(summary, "ProbeCycleBenchmark", caseName, "ISH + prober " + is + " ns, " + bytes(ib),
+                    vs + " ns, " + bytes(vb), "B per cycle", "≤ " + allowed + " B (ping + write future + pong)", v,
+                    v == Verdict.PASS ? "the ping, its write's future and the pong only" : fmt(vb - allowed)
+                            + " B beyond: an event object or a listener per probe");
         }
-        details.append("\nNo ratio target is set for this row. Where Vigil's cycle is slower, the cause is what it does "
-                + "at expiry that ISH with a user prober does not: it reads the channel's outbound buffer, "
-                + "writability and half-closure (the write-stall and half-close rules of the spec), fires two events "
-                + "(`PeerIdle`, `ProbeSent`) and reads the clock for the probe id and the round-trip time; at 100k "
-                + "channels each of those objects is a cache miss.\n\n");
+        details.append("\nNo time target is set for this row. Where Vigil's cycle is slower, the cause is what it "
+                + "does at expiry that ISH with a user prober does not: it builds the tick's `ChannelSnapshot` "
+                + "(outbound buffer, writability, half-closure: the write-stall and half-close rules), fires "
+                + "`PeerIdle` and `ProbeSent`, and writes with a real promise to learn whether the probe left.\n\n");
     }
 
     // ---- footprint and allocation --------------------------------------------------------------------------------
@@ -444,40 +996,29 @@ public final class Report {
     private void footprint(StringBuilder summary, StringBuilder details) {
         Footprint.Result f = Footprint.measure(10_000);
         details.append("## FootprintTest (JUnit in CI; measured again here)\n\n").append(f.table()).append('\n');
-        boolean pass = f.vigilStateBytes() <= 64;
-        row(summary, "FootprintTest", "bytes per channel, 10k channels",
-                fmt(f.perChannel("ish")) + " B (reader) / " + fmt(f.perChannel("ish-all")) + " B (all)",
-                fmt(f.vigilStateBytes()) + " B state; " + fmt(f.perChannel("vigil")) + " B with handler",
-                fmt(f.perChannel("ish") / f.vigilStateBytes()) + "× (state)",
-                "≤ 64 B health/timer state", pass, pass ? "" : "the state object grew past 64 B");
+        boolean pass = f.vigilStateBytes() <= 64 && f.perChannel("vigil") < f.perChannel("ish");
+        double ratio = f.perChannel("ish") / f.perChannel("vigil");
+        row(summary, "FootprintTest", "bytes per channel, 10k channels (total vs total)",
+                "ISH reader " + fmt(f.perChannel("ish")) + " B; all " + fmt(f.perChannel("ish-all")) + " B",
+                fmt(f.perChannel("vigil")) + " B in all (state " + f.vigilStateBytes() + " B)",
+                "ISH reader ÷ Vigil, all it adds: " + fmt(ratio) + "×", "state ≤ 64 B; total < ISH reader's",
+                pass ? Verdict.PASS : Verdict.MISS, pass ? "one state object that is also the wheel entry; no "
+                        + "per-channel task objects" : "the state object grew past 64 B, or the total past ISH's");
     }
 
     private void allocation(StringBuilder summary, StringBuilder details) {
         Allocation.Result a = Allocation.measure(1_000_000);
         details.append("## ZeroAllocationTest (JUnit in CI; measured again here)\n\n").append(a.table()).append('\n');
         boolean pass = a.allZero();
-        row(summary, "ZeroAllocationTest", "1M operations per path after warm-up", "—", a.summary(), "—",
-                "0 B on read, write, re-arm, expiry", pass, pass ? "" : "allocation on a hot path");
+        row(summary, "ZeroAllocationTest", "1M operations per path after warm-up", "—", a.summary(), "thread "
+                + "allocated bytes", "0 B on read, write, re-arm, expiry", pass ? Verdict.PASS : Verdict.MISS,
+                pass ? "the state is preallocated and the wheel is intrusive" : "allocation on a hot path");
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------------
 
-    private void row(StringBuilder summary, String bench, String caseName, String ish, String vigil, String ratio,
-                     String target, boolean pass, String reason) {
-        summary.append("| `").append(bench).append("` | ").append(caseName).append(" | ").append(ish).append(" | ")
-                .append(vigil).append(" | ").append(ratio).append(" | ").append(target).append(" | ")
-                .append(pass ? "pass" : "**miss**: " + reason).append(" |\n");
-        if (!pass) {
-            failures.add(bench + " (" + caseName + ")");
-        }
-    }
-
-    private void missing(StringBuilder summary, String bench, String caseName, String target) {
-        row(summary, bench, caseName, "—", "—", "—", target, false, "not measured in this run (see its JMH log)");
-    }
-
-    private static String ns(Results.Row r) {
-        return fmt(r.score()) + (r.err() > 0 ? " ± " + fmt(r.err()) : "");
+    private static String opt(@Nullable Stat s) {
+        return s == null ? "—" : s.toString();
     }
 
     private static String bytes(double b) {
@@ -495,9 +1036,8 @@ public final class Report {
             return "∞";
         }
         double a = Math.abs(v);
-        String s = a >= 100 ? String.format(Locale.ROOT, "%.0f", v)
+        return a >= 100 ? String.format(Locale.ROOT, "%.0f", v)
                 : a >= 10 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.2f", v);
-        return s;
     }
 
     private static String human(String channels) {
@@ -510,58 +1050,6 @@ public final class Report {
                 return "1M";
             default:
                 return channels;
-        }
-    }
-
-    /** A difference of two scores with its error. */
-    static final class Overhead {
-        final double value;
-        final double error;
-
-        Overhead(double value, double error) {
-            this.value = value;
-            this.error = error;
-        }
-
-        static Overhead of(Results.Row mode, Results.Row bare) {
-            return new Overhead(mode.score() - bare.score(), Math.hypot(mode.err(), bare.err()));
-        }
-
-        static Overhead whole(Results.Row r) {
-            return new Overhead(r.score(), r.err());
-        }
-
-        @Override
-        public String toString() {
-            return fmt(value) + (error > 0 ? " ± " + fmt(error) : "");
-        }
-    }
-
-    /** ISH's overhead over Vigil's; a lower bound when Vigil's is within its error of zero. */
-    static final class Ratio {
-        final double value;
-        final boolean lowerBound;
-
-        private Ratio(double value, boolean lowerBound) {
-            this.value = value;
-            this.lowerBound = lowerBound;
-        }
-
-        static Ratio of(Overhead ish, Overhead vigil) {
-            if (vigil.value <= vigil.error || vigil.value <= 0) {
-                double floor = Math.max(vigil.error, 0.1);
-                return new Ratio(ish.value / Math.max(floor, vigil.value), true);
-            }
-            return new Ratio(ish.value / vigil.value, false);
-        }
-
-        boolean atLeast(double target) {
-            return value >= target;
-        }
-
-        @Override
-        public String toString() {
-            return (lowerBound ? "≥ " : "") + fmt(value) + "×";
         }
     }
 }

@@ -22,11 +22,21 @@ final class Results {
 
     /** One benchmark at one parameter set. */
     record Row(String benchmark, String mode, Map<String, String> params, double score, double error, String unit,
-               double allocPerOp, double max, Map<String, Double> secondary, String jdk, String vm) {
+               double allocPerOp, double max, Map<String, Double> secondary, String jdk, String vm,
+               List<Double> forkMeans, int iterations) {
 
-        /** Half-width of the 99.9 % interval; 0 when JMH could not compute one (a single iteration). */
+        /** Half-width of JMH's 99.9 % interval; 0 when JMH could not compute one (a single iteration). */
         double err() {
             return Double.isNaN(error) ? 0 : error;
+        }
+
+        /**
+         * The figure of record: the median of the per-fork means, with the range of the fork means as its interval.
+         *
+         * @return the statistic
+         */
+        Stat stat() {
+            return Stat.ofForks(forkMeans.isEmpty() ? List.of(score) : forkMeans);
         }
     }
 
@@ -51,7 +61,11 @@ final class Results {
                 if (text.isBlank()) {
                     continue;
                 }
-                for (Object o : (List<?>) Objects.requireNonNull(Json.parse(text))) {
+                Object parsed = Json.parse(text);
+                if (!(parsed instanceof List)) {
+                    continue; // e2e.json, fleet.json, accept.json: read by the report itself
+                }
+                for (Object o : (List<?>) parsed) {
                     rows.add(row((Map<?, ?>) Objects.requireNonNull(o)));
                 }
             }
@@ -71,6 +85,25 @@ final class Results {
             }
         }
         Map<?, ?> primary = (Map<?, ?>) r.get("primaryMetric");
+        List<Double> forkMeans = new ArrayList<>();
+        int iterations = 0;
+        Object raw = primary.get("rawData");
+        if (raw instanceof List) {
+            for (Object fork : (List<?>) raw) {
+                double sum = 0;
+                int n = 0;
+                for (Object v : (List<?>) fork) {
+                    if (v instanceof Double) {
+                        sum += (Double) v;
+                        n++;
+                    }
+                }
+                if (n > 0) {
+                    forkMeans.add(sum / n);
+                    iterations += n;
+                }
+            }
+        }
         double max = Double.NaN;
         Object pct = primary.get("scorePercentiles");
         if (pct instanceof Map && ((Map<?, ?>) pct).get("100.0") instanceof Double) {
@@ -96,7 +129,8 @@ final class Results {
         }
         return new Row(shortName, (String) r.get("mode"), params, number(primary.get("score")),
                 number(primary.get("scoreError")), (String) primary.get("scoreUnit"), alloc, max, secondary,
-                String.valueOf(r.get("jdkVersion")), r.get("vmName") + " " + r.get("vmVersion"));
+                String.valueOf(r.get("jdkVersion")), r.get("vmName") + " " + r.get("vmVersion"),
+                List.copyOf(forkMeans), iterations);
     }
 
     private static double number(@Nullable Object o) {
