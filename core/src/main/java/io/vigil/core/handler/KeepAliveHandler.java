@@ -84,12 +84,12 @@ import org.jspecify.annotations.Nullable;
  * arrival is the loop's stamp, up to two ticks late (more after a loop stall), which can delay the schedule by that
  * or by one wheel granularity; never early.
  *
- * <p>Probe jitter, off by default ({@link #probeJitter(double)}, {@link #DEFAULT_PROBE_JITTER}): each channel takes a
- * random offset
- * {@code j} in {@code [0, J)}, {@code J = min(probeJitter × interval, idle / 2)}, off the idle time before the first
- * probe of each episode and adds it back to the wait after it, so that channels armed at the same instant do not
- * probe at the same instant, and the verdict time is the policy's exactly ({@code idle + probes × interval} after
- * the last inbound message, as the kernel's).
+ * <p>Probe jitter, on by default ({@link #DEFAULT_PROBE_JITTER} = 0.5, {@link #probeJitter(double)}): each channel
+ * draws a lead {@code j} in {@code [0, J)}, {@code J = min(probeJitter × interval, idle / 2)}, and sends the first
+ * probe of each episode {@code j} before the kernel's schedule puts it, so that channels armed at the same instant
+ * do not probe at the same instant. Only that first probe moves: the later probes, the user timeout and the verdict
+ * stay exactly on the kernel's schedule ({@link ProbeJitter}), so the verdict time and
+ * {@code KeepAlivePolicy.deadWithin(D)} are the same with jitter as without.
  *
  * <p>Lifecycle: works whether added before or after the channel is active; channel close and handler removal
  * disarm the timer and release everything.
@@ -109,19 +109,11 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
     private static final HealthSubject UNBOUND = new HealthSubject("unbound", HealthSubject.CLIENT, "unbound");
 
     /**
-     * The default probe jitter: {@value}, off. On the kernel's grid (the default clock) jitter does not yet compose
-     * with the kernel's schedule: with 0.5, the mirror differential test measured a verdict 2.8 s before the kernel's
-     * (3 s / 3 s / 7 probes, user timeout 18.5 s), so it stays off until it does. The system property
-     * {@code io.vigil.keepalive.probeJitter} (0 .. 1) replaces it for handlers not given their own; on the nominal
-     * grid ({@code KernelClock.NOMINAL}) {@link #RECOMMENDED_PROBE_JITTER} spreads first probes as documented.
+     * The default probe jitter: {@value}, a lead of up to half an interval (at most half the idle time) on each
+     * episode's first probe. The system property {@code io.vigil.keepalive.probeJitter} (0 .. 1) replaces it for
+     * handlers not given their own; 0 turns jitter off.
      */
-    public static final double DEFAULT_PROBE_JITTER = 0;
-
-    /**
-     * The jitter that spreads the first probes of channels armed at the same instant evenly over half an interval
-     * before the idle deadline, on the nominal grid: {@value}.
-     */
-    public static final double RECOMMENDED_PROBE_JITTER = 0.5;
+    public static final double DEFAULT_PROBE_JITTER = 0.5;
 
     private static final byte NEW = 0;
     private static final byte ACTIVE = 1;
@@ -134,12 +126,15 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
     private KernelClock grid = KernelClock.NOMINAL;
     /** Written on the event loop only; volatile so that {@link #policy()} may be read from any thread. */
     private volatile KeepAlivePolicy policy;
-    /** What the machine runs on: {@link #policy} with this channel's jitter taken off its idle. */
-    private KeepAlivePolicy effective;
     private double probeJitter = ProbeJitter.configuredDefault(DEFAULT_PROBE_JITTER);
     /** This channel's draw in [0, 1), taken once when it becomes active. */
     private double jitterDraw;
     private long jitterNanos;
+    /** How far ahead of the machine's own deadline the timer is armed: the jitter, or 0 (see {@link #arm}). */
+    private long lead;
+    /** The machine's expiry that sent the current episode's first probe early, if {@link #episodeLed}. */
+    private long ledExpiry;
+    private boolean episodeLed;
     private boolean peerProbesProveLife;
     private boolean exceptionOnVerdict;
     private boolean shadow;
@@ -213,7 +208,6 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
             tick = Long.MAX_VALUE; // reported when the timer is armed; no jitter meanwhile
         }
         jitterNanos = ProbeJitter.offsetNanos(newPolicy, probeJitter, jitterDraw, tick);
-        effective = ProbeJitter.shortenIdle(newPolicy, jitterNanos);
         peerProbesProveLife = newPolicy.proofOfLife() == ProofOfLife.ANY_MESSAGE;
     }
 
@@ -241,13 +235,15 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
             c.executor().execute(() -> policy(newPolicy));
             return;
         }
-        long oldIdle = effective.idleNanos();
+        long oldIdle = policy.idleNanos();
         setPolicy(newPolicy);
         Entry e = entry;
         HealthTimer t = timer;
-        if (effective.idleNanos() != oldIdle && e != null && t != null
-                && e.onIdleChanged(effective, t.preciseNow(), latestRx)) {
-            t.schedule(e);
+        if (newPolicy.idleNanos() != oldIdle && e != null && t != null) {
+            restoreLead(e);
+            if (e.onIdleChanged(newPolicy, t.preciseNow(), latestRx)) {
+                arm(e, t);
+            }
         }
     }
 
@@ -325,12 +321,12 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
 
     /**
      * Sets the probe jitter. The first probe of each probing episode goes out {@code j} early, where {@code j} is
-     * this channel's own offset, drawn once in {@code [0, J)} with {@code J = min(jitter × interval, idle / 2)}; the
-     * wait after it is {@code j} longer, so the later probes and the verdict keep the policy's times
-     * ({@code idle + probes × interval} after the last inbound message) and {@code KeepAlivePolicy.deadWithin(D)}
-     * still holds. The cost: a quiet live peer is probed up to {@code J / idle} more often. A bound {@code J} below
-     * the timer's tick means no jitter. Call it before the channel is active, or on the event loop (a change
-     * applies from the next idle period).
+     * this channel's own lead, drawn once in {@code [0, J)} with {@code J = min(jitter × interval, idle / 2)}. The
+     * later probes, the user timeout and the verdict keep the kernel's times for the policy (the machine's schedule
+     * is not touched; only the timer fires early for that one expiry), so {@code KeepAlivePolicy.deadWithin(D)}
+     * still holds. The cost: a quiet live peer is probed up to {@code J} sooner in each idle period. A bound
+     * {@code J} below the timer's tick means no jitter. Call it before the channel is active, or on the event loop
+     * (a change applies from the next time the timer is armed).
      *
      * @param jitter the fraction of the interval, 0 (no jitter) .. 1
      * @return this handler
@@ -348,7 +344,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
         return this;
     }
 
-    /** Returns this channel's jitter offset, nanoseconds; for tests. Must be called on the event loop. */
+    /** Returns this channel's jitter lead, nanoseconds; for tests. Must be called on the event loop. */
     long jitterNanos() {
         return jitterNanos;
     }
@@ -573,8 +569,9 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
         quietSinceTick = true;
         jitterDraw = ThreadLocalRandom.current().nextDouble();
         setPolicy(policy);
-        e.activate(effective, now);
-        t.schedule(e);
+        e.activate(policy, now);
+        lead = 0;
+        arm(e, t);
     }
 
     /** Row 2. */
@@ -606,20 +603,22 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
         if (!ch.isOpen()) {
             return;
         }
-        KeepAlivePolicy p = effective;
+        KeepAlivePolicy p = policy;
         ProbeDispatch d = probes;
         ChannelSnapshot seen = TickObserver.observe(ch, t, k, p, latestRx, e, peerProbesProveLife,
                 d == null ? now : d.lastSentAt(), now);
+        long led = lead;
+        restoreLead(e); // after the lag was judged against the time the timer was asked to fire
+        long expiry = e.deadline();
         TickAction action = e.onTick(p, now, seen);
         quietSinceTick = true;
         switch (action) {
             case REARM:
-                t.schedule(e);
+                arm(e, t);
                 break;
             case PROBE:
-                if (e.probesOut() == 1 && jitterNanos != 0) {
-                    e.delay(jitterNanos); // back on the policy's schedule: the later probes and the verdict
-                }
+                episodeLed = led != 0 && e.probesOut() == 1;
+                ledExpiry = expiry;
                 t.schedule(e);
                 probe(c, t, e, e.probesOut());
                 break;
@@ -631,6 +630,28 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
                 assert verdict != null : action;
                 declareDead(c, e, verdict, now, null);
                 break;
+        }
+    }
+
+    /**
+     * Arms the timer at the machine's deadline, or this channel's jitter earlier when the machine is
+     * {@link HealthState#ACTIVE}, so that the tick that may send an episode's first probe comes early (see
+     * {@link ProbeJitter}). The machine's own schedule, on the kernel's grid, is untouched: {@link #restoreLead}
+     * gives it back its deadline before it reads or replaces it.
+     */
+    private void arm(Entry e, HealthTimer t) {
+        if (lead == 0 && jitterNanos != 0 && e.state() == HealthState.ACTIVE) {
+            lead = jitterNanos;
+            e.moveDeadline(e.deadline() - lead);
+        }
+        t.schedule(e);
+    }
+
+    /** Undoes {@link #arm}'s lead, so the machine sees the expiry it computed. */
+    private void restoreLead(Entry e) {
+        if (lead != 0) {
+            e.moveDeadline(e.deadline() + lead);
+            lead = 0;
         }
     }
 
@@ -694,17 +715,18 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
     }
 
     /**
-     * Once per probing episode that the peer ended: the deadline the jitter put {@code j} later after the episode's
-     * first probe (see {@link ProbeJitter}) must not hold back the next episode, whose first probe is due
-     * {@code idle - j} after this message. Without jitter nothing is touched.
+     * A probing episode ended. If its first probe went out early (the jitter's lead) and the peer answered before
+     * the expiry the kernel would have probed at, the kernel's keepalive timer is still at that expiry and would
+     * only re-arm lazily there, from this arrival: the machine goes back to it, so the lead never makes the next
+     * verdict later than it is without jitter.
      *
      * @return {@code probes}
      */
     private int episodeEnded(Entry e, HealthTimer t, int probes, long stamp) {
-        if (probes != 0 && jitterNanos != 0) {
-            long next = stamp + effective.idleNanos();
-            if (e.deadline() - next > 0) {
-                e.moveDeadline(next);
+        if (probes != 0 && episodeLed) {
+            episodeLed = false;
+            if (stamp - ledExpiry < 0 && e.deadline() - ledExpiry > 0) {
+                e.moveDeadline(ledExpiry);
                 t.schedule(e);
             }
         }
@@ -735,7 +757,8 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
             latestRx = now;
             quietSinceTick = true;
             e.activate(policy, now);
-            t.schedule(e);
+            lead = 0;
+            arm(e, t);
             return;
         }
         ch.attr(PeerDead.VERDICT).set(verdict);
@@ -781,11 +804,6 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
 
         Entry(KeepAliveHandler owner) {
             this.owner = owner;
-        }
-
-        /** Puts the next deadline later by the channel's jitter offset (see {@link ProbeJitter}). */
-        void delay(long nanos) {
-            deadline += nanos;
         }
 
         /** Moves the next deadline (the caller re-arms the timer). */

@@ -1,24 +1,20 @@
 package io.vigil.core.handler;
 
 import io.vigil.core.policy.KeepAlivePolicy;
-import java.time.Duration;
 
 /**
- * The arithmetic of probe jitter, apart from the handler: a per-channel offset {@code j} taken off the idle time
- * the machine waits before the first probe of each episode, and given back on the wait after that probe.
+ * The arithmetic of probe jitter, apart from the handler: a per-channel lead {@code j} by which the first probe of
+ * each probing episode goes out before the machine's schedule puts it.
  *
  * <p>With the jitter fraction {@code f} and a channel's draw {@code u} in [0, 1) (taken once, when the channel
- * becomes active): {@code J = min(f × interval, idle / 2)} and {@code j = ⌊u × J⌋}. The machine runs on a
- * per-channel copy of the policy whose idle is {@code idle - j} (its interval, probes, user timeout and proof of
- * life are the policy's own), so the first probe of each episode goes out in {@code [idle - J, idle]} after the
- * last inbound message; the handler then puts the next deadline {@code j} later, so the second and later probes
- * and the verdict stay where the policy puts them: {@code idle + k × interval}, verdict
- * {@code idle + probes × interval}. When the peer ends the episode (any inbound message), a deadline still delayed
- * by {@code j} is brought back to {@code idle - j} after that message, so the delay never holds back the next
- * episode. The verdict time, and so {@code KeepAlivePolicy.deadWithin(D)}, is unchanged;
- * what changes is that a quiet, live peer is probed up to {@code J / idle} more often. It composes with whatever
- * schedule the machine computes for the idle deadline: the offset is applied to the idle it is given, never to the
- * probe interval or the verdict.
+ * becomes active): {@code J = min(f × interval, idle / 2)} and {@code j = ⌊u × J⌋}. The machine keeps its schedule
+ * exactly, on the kernel's grid or the nominal one: the handler only arms the timer {@code j} before the machine's
+ * deadline while the machine is {@link io.vigil.core.machine.HealthState#ACTIVE}, and hands the machine its own
+ * deadline back before the tick is judged. So the expiry that sends an episode's first probe is handled up to
+ * {@code J} early, while every expiry after it (the later probes, the user timeout, the verdict) is the kernel's:
+ * the verdict time, and so {@code KeepAlivePolicy.deadWithin(D)}, does not move. What changes is that a quiet,
+ * live peer is probed up to {@code J} sooner, and that data arriving in the last {@code j} before the kernel's
+ * first probe can no longer spare that probe.
  *
  * <p><b>Thread safety:</b> stateless.
  */
@@ -55,7 +51,7 @@ final class ProbeJitter {
     }
 
     /**
-     * Returns the channel's offset.
+     * Returns the channel's lead.
      *
      * @param policy the policy in force
      * @param fraction the jitter fraction of the interval, 0 .. 1
@@ -69,19 +65,5 @@ final class ProbeJitter {
             return 0;
         }
         return (long) (draw * bound);
-    }
-
-    /**
-     * Returns the policy the machine runs on: the idle shortened by {@code offset}, everything else the policy's
-     * own (the user timeout made explicit so that it does not follow the shorter idle).
-     */
-    static KeepAlivePolicy shortenIdle(KeepAlivePolicy policy, long offsetNanos) {
-        if (offsetNanos == 0) {
-            return policy;
-        }
-        return policy.toBuilder()
-                .idle(Duration.ofNanos(policy.idleNanos() - offsetNanos))
-                .userTimeout(Duration.ofNanos(policy.userTimeoutNanos()))
-                .build();
     }
 }

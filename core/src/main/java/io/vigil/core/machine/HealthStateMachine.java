@@ -124,7 +124,8 @@ public abstract class HealthStateMachine extends TimerEntry {
      * Rows 6 to 11: the timer fired. Decides what to do from a snapshot of the channel.
      *
      * @param policy the policy in force (changes of interval, probes and user timeout apply here)
-     * @param now the timer's time at this tick, nanoseconds
+     * @param now the timer's time at this tick, nanoseconds; it may be before {@link #deadline()} when the caller
+     *        runs the tick early (probe jitter), and the tick then stands for its deadline: only what is sent moves
      * @param seen what the caller saw of its channel; read during the call only
      * @return the action; on {@link TickAction#REARM} and {@link TickAction#PROBE} the new {@link #deadline()}
      */
@@ -182,7 +183,8 @@ public abstract class HealthStateMachine extends TimerEntry {
         // Row 9: heard from within idle (in jiffies on a kernel grid: the kernel's elapsed = expiry - R).
         long idle = clock.toJiffies(policy.idleNanos());
         long lastRxJiffy = clock.jiffyAt(lastRx);
-        long elapsed = clock.isNominal() ? now - lastRx : expiry - lastRxJiffy;
+        // The tick stands for its deadline even when the caller runs it early (probe jitter leads the first probe).
+        long elapsed = clock.isNominal() ? (now - deadline > 0 ? now : deadline) - lastRx : expiry - lastRxJiffy;
         if (elapsed < idle) {
             // The lazy re-arm, from inside the kernel's timer callback (its wheel clock one jiffy ahead).
             deadline = clock.isNominal() ? lastRx + idle
