@@ -193,6 +193,34 @@ class ProbeJitterTest {
         }
     }
 
+    @ParameterizedTest(name = "kernel grid: {0}")
+    @ValueSource(booleans = {true, false})
+    void anIdleChangeWhileTheTimerLeadsReArmsOnceWithTheNewLead(boolean kernelGrid) {
+        KeepAlivePolicy before = KeepAlivePolicy.builder().idle(Duration.ofSeconds(20))
+                .interval(Duration.ofSeconds(10)).probes(3).build();
+        KeepAlivePolicy after = before.toBuilder().idle(Duration.ofSeconds(8)).build();
+        KeepAliveHandler plain = new KeepAliveHandler(before, HeartbeatProber.INSTANCE, HealthRecorder.NOOP,
+                clock(kernelGrid)).probeJitter(0);
+        KeepAliveHandler jittered = new KeepAliveHandler(before, HeartbeatProber.INSTANCE, HealthRecorder.NOOP,
+                clock(kernelGrid)).probeJitter(1.0);
+        TestChannel twin = TestChannel.create(plain);
+        TestChannel channel = TestChannel.create(jittered);
+        try {
+            assertThat(jittered.deadline()).isEqualTo(plain.deadline() - jittered.jitterNanos());
+            for (TestChannel c : List.of(twin, channel)) {
+                advanceTo(c, 5 * S);
+            }
+            plain.policy(after);
+            jittered.policy(after);
+            assertThat(jittered.jitterNanos()).as("J = min(interval, idle / 2) = 4 s").isLessThan(4 * S);
+            assertThat(jittered.deadline()).as("the machine's new deadline, less the new lead, once")
+                    .isEqualTo(plain.deadline() - jittered.jitterNanos());
+        } finally {
+            twin.finishAndReleaseAll();
+            channel.finishAndReleaseAll();
+        }
+    }
+
     /** Where a channel without jitter, armed at mock time 0, first fires. */
     private static long twinDeadline(KeepAlivePolicy policy, KernelClock clock) {
         KeepAliveHandler handler = new KeepAliveHandler(policy, HeartbeatProber.INSTANCE, HealthRecorder.NOOP, clock)
