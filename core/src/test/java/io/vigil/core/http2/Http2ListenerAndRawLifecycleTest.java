@@ -271,6 +271,9 @@ class Http2ListenerAndRawLifecycleTest {
                 .minIntervalWithoutWork(Duration.ofSeconds(60)).maxStrikes(5).build());
         Http2PingPolicingHandler police = (Http2PingPolicingHandler) pair.vigil.pipeline()
                 .get(VigilPipeline.PING_POLICING);
+        assertThatThrownBy(() -> Http2PingPolicingHandler.installBefore(pair.vigil.pipeline(), codec,
+                PingRatePolicy.defaults(), HealthRecorder.NOOP)).as("the frame boundaries are behind us")
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("preface");
         pair.advanceTo(5 * S);
         peerPing(1);
         assertThat(police.strikes()).as("no stream: 60 s minimum").isEqualTo(1);
