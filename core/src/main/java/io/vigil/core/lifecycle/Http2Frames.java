@@ -1,5 +1,6 @@
 package io.vigil.core.lifecycle;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -30,8 +31,13 @@ final class Http2Frames {
             return false;
         }
         Http2GoAwayFrame goAway = (Http2GoAwayFrame) msg;
-        return goAway.errorCode() == error.code() && goAway.content().readableBytes() == debugData.length()
-                && ByteBufUtil.equals(goAway.content(), goAway.content().readerIndex(),
+        return isGoAway(goAway.errorCode(), goAway.content(), error, debugData);
+    }
+
+    /** Whether a {@code GOAWAY}'s error code and debug data are {@code error} and {@code debugData}. */
+    static boolean isGoAway(long errorCode, ByteBuf data, Http2Error error, String debugData) {
+        return errorCode == error.code() && data.readableBytes() == debugData.length()
+                && ByteBufUtil.equals(data, data.readerIndex(),
                 Unpooled.wrappedBuffer(debugData.getBytes(StandardCharsets.US_ASCII)), 0, debugData.length());
     }
 

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.vigil.core.VigilPipeline;
+import java.util.Objects;
 
 /** Where the HTTP/2 lifecycle handlers go in a pipeline. */
 final class Lifecycles {
@@ -24,5 +25,15 @@ final class Lifecycles {
                     .names() + ": add the codec first, then install " + name);
         }
         pipeline.addAfter(codec.name(), name, handler);
+    }
+
+    /** The context of {@code handler} in {@code pipeline}. */
+    static ChannelHandlerContext contextOf(ChannelPipeline pipeline, ChannelHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        ChannelHandlerContext ctx = pipeline.context(handler);
+        if (ctx == null) {
+            throw new IllegalArgumentException(handler + " is not in the pipeline " + pipeline.names());
+        }
+        return ctx;
     }
 }

@@ -67,16 +67,21 @@ public abstract class PingBackoffHandler extends LifecycleHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        String r = remote;
-        if (r != null && isTooManyPings(msg)) {
-            KeepAliveHandler keepAlive = ctx.pipeline().get(KeepAliveHandler.class);
-            if (keepAlive != null) {
-                KeepAlivePolicy policy = keepAlive.policy();
-                long newIdle = table.onTooManyPings(r, policy.idleNanos());
-                keepAlive.policy(PingBackoffTable.withIdle(policy, newIdle));
-                report(ctx, new PingBackoff(r, policy.idleNanos(), newIdle));
-            }
+        if (isTooManyPings(msg)) {
+            backOff(ctx);
         }
         ctx.fireChannelRead(msg);
+    }
+
+    /** The server said too many pings (seen by whatever route): doubles the idle for its address. */
+    final void backOff(ChannelHandlerContext ctx) {
+        String r = remote;
+        KeepAliveHandler keepAlive = r == null ? null : ctx.pipeline().get(KeepAliveHandler.class);
+        if (r != null && keepAlive != null) {
+            KeepAlivePolicy policy = keepAlive.policy();
+            long newIdle = table.onTooManyPings(r, policy.idleNanos());
+            keepAlive.policy(PingBackoffTable.withIdle(policy, newIdle));
+            report(ctx, new PingBackoff(r, policy.idleNanos(), newIdle));
+        }
     }
 }

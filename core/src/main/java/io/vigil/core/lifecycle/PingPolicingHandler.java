@@ -42,10 +42,11 @@ import org.jspecify.annotations.Nullable;
  *
  * @since 0.2
  */
-public class PingPolicingHandler extends LifecycleHandler {
+public class PingPolicingHandler extends LifecycleHandler implements PingPolicingFeed {
 
     private final PingRatePolicy policy;
     private final Prober prober;
+    private @Nullable ChannelHandlerContext ctx;
     private @Nullable PingPolicer policer;
     private boolean workSincePing;
     private boolean ended;
@@ -83,20 +84,21 @@ public class PingPolicingHandler extends LifecycleHandler {
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        super.handlerAdded(ctx);
+    }
+
+    @Override
     void onActive(ChannelHandlerContext ctx) {
         policer = new PingPolicer(policy, ctx.executor().ticker().nanoTime());
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        PingPolicer p = policer;
-        if (p != null && !prober.isReply(msg)) { // a reply to a probe is never a ping (grpc-java#12417)
+        if (policer != null && !prober.isReply(msg)) { // a reply to a probe is never a ping (grpc-java#12417)
             if (prober.isPeerProbe(msg)) {
-                if (ended) {
-                    ReferenceCountUtil.release(msg);
-                    return;
-                }
-                if (!onPing(ctx, p)) {
+                if (!pingSeen(ctx)) {
                     ReferenceCountUtil.release(msg);
                     return;
                 }
@@ -109,12 +111,47 @@ public class PingPolicingHandler extends LifecycleHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        if (policer != null && isWorkSent(msg)) {
+            workSent();
+        }
+        ctx.write(msg, promise);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>For a codec whose frames do not come down the pipeline (a listener-style HTTP/2 codec, a framework's
+     * callback): call it where the peer's ping is read, never where a reply to a ping is. Must be called on the
+     * event loop; before the channel is active it does nothing.
+     */
+    @Override
+    public boolean peerPingSeen() {
+        ChannelHandlerContext c = ctx;
+        assert c == null || c.executor().inEventLoop() : "must be called on the event loop";
+        return c == null || pingSeen(c);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Must be called on the event loop; before the channel is active it does nothing.
+     */
+    @Override
+    public void workSent() {
         PingPolicer p = policer;
-        if (p != null && isWorkSent(msg)) {
+        if (p != null) {
             p.onWorkSent();
             workSincePing = true;
         }
-        ctx.write(msg, promise);
+    }
+
+    /** A peer's ping arrived, by whatever route: returns false if the connection was (or is now) ended. */
+    final boolean pingSeen(ChannelHandlerContext ctx) {
+        PingPolicer p = policer;
+        if (p == null) {
+            return true;
+        }
+        return !ended && onPing(ctx, p);
     }
 
     /** Returns false if the ping ended the connection (the caller drops it). */

@@ -166,6 +166,34 @@ public final class WebSocketKeepAlive {
     }
 
     /**
+     * Adds a handler right after the keepalive handler, where every frame passes before the protocol handler answers
+     * or drops it: at once if keepalive is armed ({@link VigilPipeline#KEEPALIVE} is in the pipeline), otherwise when
+     * it arms after the handshake (installed by {@link #server}, {@link #client} or {@link #arm}). This is how ping
+     * policing and back-off join a WebSocket pipeline ({@code WebSocketPingPolicingHandler.install},
+     * {@code WebSocketPingBackoffHandler.install}); handlers added while waiting go in the order given.
+     *
+     * @param pipeline the channel's pipeline
+     * @param name the handler's name
+     * @param handler the handler, not {@code @Sharable} or not yet in another pipeline
+     * @throws IllegalStateException if the pipeline has neither an armed keepalive handler nor one waiting for the
+     *         handshake
+     */
+    public static void addAfterKeepAlive(ChannelPipeline pipeline, String name, ChannelHandler handler) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(handler, "handler");
+        ChannelHandler arming = pipeline.get(VigilPipeline.WEBSOCKET_ARMING);
+        if (arming instanceof HandshakeArming) {
+            ((HandshakeArming) arming).addAfterKeepAlive(name, handler);
+            return;
+        }
+        if (pipeline.get(VigilPipeline.KEEPALIVE) == null) {
+            throw new IllegalStateException("no WebSocket keepalive in " + pipeline.names() + " to put '" + name
+                    + "' after: install it first with WebSocketKeepAlive.server(..), client(..) or arm(..)");
+        }
+        pipeline.addAfter(VigilPipeline.KEEPALIVE, name, handler);
+    }
+
+    /**
      * Puts the keepalive handler where every frame passes, on a pipeline whose handshake has completed: just before
      * the protocol handler, or, without one, right after the frame codec with a {@link WebSocketPingResponder}.
      */
