@@ -32,23 +32,29 @@ final class VerdictEvidence {
      */
     static Evidence of(Channel ch, @Nullable KernelEvidence kernel, HealthStateMachine machine,
                        @Nullable HealthTimer timer, boolean kernelReceiptsCount, long now) {
+        // Stated at the moment the verdict is made, not at the tick's (cached) time: a clock read on either side of
+        // the sample, so that a pause between the two (the thread descheduled, a safepoint) widens the receipt's
+        // jiffy window instead of moving it.
+        long before = timer == null ? now : timer.preciseNow();
         KernelSample sample = kernel == null ? null : kernel.sampleAtVerdict(ch);
         long pending = OutboundSnapshot.payloadBytes(ch);
         KernelClock grid = machine.clock();
-        // Stated at the moment the verdict is made, not at the tick's (cached) time: one clock read.
         long at = timer == null ? now : timer.preciseNow();
         long silence;
         long uncertainty;
         if (sample != null && !grid.isNominal() && kernelReceiptsCount) {
-            // The kernel's receipt, in whole jiffies: the data arrived within jiffy r.
+            // The kernel's receipt, in whole jiffies: the data arrived within jiffy r, or, if the sample's jiffy
+            // was not the same at both clock reads, within jiffies earliest .. r.
             long r = KernelEvidence.receiptJiffy(sample, grid, at);
+            long earliest = KernelEvidence.receiptJiffy(sample, grid, before);
             silence = at - grid.startNanos(r + 1);
-            uncertainty = grid.tickNanos();
+            uncertainty = grid.startNanos(r + 1) - grid.startNanos(Math.min(r, earliest));
         } else {
-            // The stamp is an upper bound of the arrival, at most the stamp margin late (more if the loop stalled
-            // before the read, which the margin cannot know).
+            // The stamp is an upper bound of the arrival, at most the stamp margin late; if the loop stalled just
+            // before the read (the stamp raised to the stall's end, or taken right after it), the arrival can be
+            // that stall earlier.
             silence = at - machine.lastRx();
-            uncertainty = timer == null ? 0 : timer.stampMarginNanos();
+            uncertainty = timer == null ? 0 : timer.stampMarginNanos() + timer.stallBefore(machine.lastRx());
         }
         return new Evidence(Math.max(0, silence), machine.probesOut(), pending,
                 pending == 0 ? 0 : at - machine.lastWriteProgress(), sample, uncertainty);

@@ -107,6 +107,38 @@ class LocalFaultsTest {
     }
 
     @Test
+    void theEvidenceOfAVerdictAfterAStallBeforeTheReadCoversTheTrueSilence() {
+        // As above: the message arrived at 2.9 s (any time in the stall, 1 .. 3 s, as far as the handler can know) and
+        // was read when the loop resumed, its stamp raised to 3 s.
+        evidenceCoversTheStall(false);
+    }
+
+    @Test
+    void theEvidenceCoversTheStallAlsoWhenTheLoopTickedBeforeItReadTheMessage() {
+        // The loop runs its timer before it reads: the stamp is fresh (3 s plus the margin), yet the message may have
+        // waited in the socket since 1 s.
+        evidenceCoversTheStall(true);
+    }
+
+    /** A stall from 1 s to 3 s with the last message read after it: the evidence's silence covers the true one. */
+    private void evidenceCoversTheStall(boolean tickFirst) {
+        start();
+        advanceTo(1 * S);
+        stallUntil(3 * S);
+        if (tickFirst) {
+            channel.runPendingTasks();
+        }
+        channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {1}));
+        advanceTo(12 * S);
+        PeerDead dead = events.events(PeerDead.class).get(0);
+        long verdictAt = firstAt(PeerDead.class);
+        assertThat(dead.evidence().sinceLastInboundNanos()).as("lower bound: at most the silence since 3 s")
+                .isLessThanOrEqualTo(verdictAt - 3 * S);
+        assertThat(dead.evidence().silenceAtMost().toNanos()).as("upper bound, covering the whole stall")
+                .isGreaterThanOrEqualTo(verdictAt - 1 * S);
+    }
+
+    @Test
     void aVerdictDueWhileOurLoopStalledWaitsForOneMoreProbeAndTheAnswerThatWasWaiting() {
         // Probes at 2, 3 and 4 s; the verdict is due at 5 s. The loop stalls from 4.5 s to 8 s (far past it), and the
         // tick runs before the loop gets to read the peer's answer, which has waited in the socket since 4.6 s.

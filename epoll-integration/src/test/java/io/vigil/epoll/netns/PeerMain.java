@@ -16,7 +16,8 @@ import java.nio.charset.StandardCharsets;
  * {@link PeerProcess} with {@code ip netns exec}), so that it can be stopped with {@code SIGSTOP}. Plain JDK
  * blocking sockets, no Netty, no keepalive of its own. It speaks Vigil's heartbeat framing
  * ({@code DATA 0x00 len payload}, {@code PING 0x01 id}, {@code PONG 0x02 id}): it answers every {@code PING}, echoes
- * a {@code DATA} payload that starts with {@code 'E'} with the {@code 'E'} turned into {@code 'e'}, and ignores
+ * a {@code DATA} payload that starts with {@code 'E'} with the {@code 'E'} turned into {@code 'e'}, echoes one that
+ * starts with {@code 'D'} and a number of milliseconds ({@code "D60"}) the same way after that delay, and ignores
  * everything else.
  *
  * <pre>
@@ -76,6 +77,10 @@ public final class PeerMain {
                     if (payload.length > 0 && payload[0] == 'E') {
                         payload[0] = 'e';
                         writeData(out, payload);
+                    } else if (payload.length > 1 && payload[0] == 'D') {
+                        sleep(Long.parseLong(new String(payload, 1, payload.length - 1, StandardCharsets.US_ASCII)));
+                        payload[0] = 'e';
+                        writeData(out, payload);
                     }
                 } else if (type == 1) {
                     long id = in.readLong();
@@ -88,6 +93,15 @@ public final class PeerMain {
             }
         } catch (IOException e) {
             say("CLOSED " + s.getPort() + " " + e.getMessage());
+        }
+    }
+
+    private static void sleep(long millis) throws IOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
         }
     }
 

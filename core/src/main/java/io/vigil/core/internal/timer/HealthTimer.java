@@ -46,6 +46,18 @@ public interface HealthTimer extends TimerScheduler {
     long longestStallEndingAfter(long time);
 
     /**
+     * Returns how long the loop had stalled just before traffic was stamped {@code stamp}: the longest remembered
+     * stall that ended at most the stamp margin before it (a stamp handed out during the stall and raised by
+     * {@link #upperBound(long)} to its end, or one handed out right after it, when the loop read what had waited in
+     * the socket meanwhile). Such traffic arrived up to this much, plus the stamp margin, before the stamp. Cold
+     * path.
+     *
+     * @param stamp a value {@link #upperBound(long)} returned
+     * @return the stall's length, nanoseconds; 0 if none
+     */
+    long stallBefore(long stamp);
+
+    /**
      * Returns how far {@link #stamp()} may run ahead of the true arrival time.
      *
      * @return nanoseconds

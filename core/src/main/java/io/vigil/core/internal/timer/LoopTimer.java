@@ -227,6 +227,18 @@ public final class LoopTimer implements HealthTimer {
     }
 
     @Override
+    public long stallBefore(long stamp) {
+        long longest = 0;
+        for (int i = 0, n = Math.min(stalls, STALLS_KEPT); i < n; i++) {
+            long after = stamp - staleBounds[i];
+            if (after >= 0 && after <= stampMarginNanos && stallLengths[i] > longest) {
+                longest = stallLengths[i];
+            }
+        }
+        return longest;
+    }
+
+    @Override
     public long longestStallEndingAfter(long time) {
         long longest = 0;
         for (int i = 0, n = Math.min(stalls, STALLS_KEPT); i < n; i++) {
