@@ -148,6 +148,8 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
      * argument whenever it needs the time of the last arrival.
      */
     private long latestRx;
+    /** {@link #latestRx} as of the latest read batch's end (see {@link #channelReadComplete}). */
+    private long refinedRx;
     /**
      * True until the first inbound message after the machine's latest tick: that message is handed to the machine
      * at once ({@link HealthStateMachine#onInbound}), so that it can end a probing episode; the ones after it only
@@ -451,6 +453,37 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
         ctx.fireChannelRead(msg);
     }
 
+    /**
+     * Where the tick cannot read the kernel's receipt of the latest data (NIO, no {@code TCP_INFO}, or a policy on
+     * which received data proves nothing), the read path's stamp is the only witness of the last arrival, and it runs
+     * up to the stamp margin (two ticks) late, which can move the kernel-grid schedule one wheel granularity later.
+     * One clock read at the end of each read batch that carried inbound traffic makes it tight: the time now is an
+     * upper bound of every arrival so far. Where the kernel's receipt is read, nothing is done.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        if (latestRx != refinedRx) {
+            refineLatestInbound();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    private void refineLatestInbound() {
+        refinedRx = latestRx;
+        Entry e = entry;
+        HealthTimer t = timer;
+        KernelEvidence k = kernel;
+        if (e == null || t == null || k == null || (k.canSee() && peerProbesProveLife)) {
+            return;
+        }
+        long precise = t.preciseNow();
+        if (precise - latestRx < 0) {
+            latestRx = precise;
+            refinedRx = precise;
+            e.refineInbound(precise);
+        }
+    }
+
     /** Row 3: one store of the loop's cached time; the first message after a tick also goes to the machine. */
     private void stampInbound(Entry e, HealthTimer t) {
         long stamp = t.stamp();
@@ -706,8 +739,8 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
         if (d == null || e.probesOut() == 0 || !d.answers(id)) {
             return false;
         }
-        long rtt = t.preciseNow() - id;
-        long stamp = t.stamp();
+        long stamp = t.preciseNow(); // read for the round trip anyway: the tightest upper bound of the arrival
+        long rtt = stamp - id;
         latestRx = stamp;
         quietSinceTick = false;
         peerAlive(episodeEnded(e, t, e.onInbound(stamp), stamp), rtt);
@@ -725,7 +758,9 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
     private int episodeEnded(Entry e, HealthTimer t, int probes, long stamp) {
         if (probes != 0 && episodeLed) {
             episodeLed = false;
-            if (stamp - ledExpiry < 0 && e.deadline() - ledExpiry > 0) {
+            // Once per led episode: a clock read, so that a stamp's margin does not hide an answer before the expiry.
+            long arrivedBy = Math.min(stamp, t.preciseNow());
+            if (arrivedBy - ledExpiry < 0 && e.deadline() - ledExpiry > 0) {
                 e.moveDeadline(ledExpiry);
                 t.schedule(e);
             }

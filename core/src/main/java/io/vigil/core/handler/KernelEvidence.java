@@ -4,6 +4,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPromise;
 import io.vigil.core.event.DeathReason;
+import io.vigil.core.internal.timer.HealthTimer;
 import io.vigil.core.kernel.KernelSample;
 import io.vigil.core.metrics.HealthRecorder;
 import io.vigil.core.metrics.HealthSubject;
@@ -33,6 +34,8 @@ final class KernelEvidence {
     private final HealthSubject subject;
     private final boolean recording;
     private @Nullable KernelSample lastSample;
+    /** A time read just after {@link #lastSample} was taken, nanoseconds in the loop's clock. */
+    private long lastSampleAfter;
 
     /**
      * Finds the channel's inspector.
@@ -70,15 +73,17 @@ final class KernelEvidence {
      * At a tick: one {@code getsockopt(TCP_INFO)}, handed to the recorder if it wants it. Never per message.
      *
      * @param ch the channel
+     * @param timer the loop's timer, read just after the sample (kept with it for a verdict on a closed socket)
      * @return the sample, or null where the transport has none or the socket is gone
      */
-    @Nullable KernelSample sampleAtTick(Channel ch) {
+    @Nullable KernelSample sampleAtTick(Channel ch, HealthTimer timer) {
         if (inspector == KernelInspector.NONE) {
             return null;
         }
         KernelSample sample = inspector.sample(ch);
         if (sample != null) {
             lastSample = sample;
+            lastSampleAfter = timer.preciseNow();
             if (recording) {
                 recorder.kernelSample(subject, sample);
             }
@@ -126,14 +131,31 @@ final class KernelEvidence {
     }
 
     /**
-     * At a verdict: a fresh sample, or the last one if the socket is gone.
+     * At a verdict: a fresh sample.
      *
      * @param ch the channel
-     * @return the sample, or null where the transport has none
+     * @return the sample, or null where the transport has none or the socket is gone
      */
-    @Nullable KernelSample sampleAtVerdict(Channel ch) {
-        KernelSample sample = inspector.sample(ch);
-        return sample != null ? sample : lastSample;
+    @Nullable KernelSample sampleNow(Channel ch) {
+        return inspector.sample(ch);
+    }
+
+    /**
+     * Returns the latest tick's sample, for a verdict on a socket that is gone.
+     *
+     * @return the sample, or null if no tick took one
+     */
+    @Nullable KernelSample lastSample() {
+        return lastSample;
+    }
+
+    /**
+     * Returns a time read just after {@link #lastSample()} was taken: what its relative fields count back from.
+     *
+     * @return nanoseconds in the loop's clock
+     */
+    long lastSampleAfter() {
+        return lastSampleAfter;
     }
 
     /**

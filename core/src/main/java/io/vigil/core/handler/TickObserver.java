@@ -55,7 +55,7 @@ final class TickObserver {
         KernelClock grid = seenBy.clock();
         if (k.canSee() && (pending != 0 || k.recording() || now - inbound >= p.idleNanos() || !grid.isNominal())) {
             long sampledAt = t.preciseNow();
-            KernelSample sample = k.sampleAtTick(ch);
+            KernelSample sample = k.sampleAtTick(ch, t);
             if (sample != null) {
                 // The kernel's rule: data in flight or queued unsent keeps keepalive dormant. Our own probes are data
                 // in flight too (one small segment each), so only more than they can account for counts; and data

@@ -36,17 +36,29 @@ final class VerdictEvidence {
         // the sample, so that a pause between the two (the thread descheduled, a safepoint) widens the receipt's
         // jiffy window instead of moving it.
         long before = timer == null ? now : timer.preciseNow();
-        KernelSample sample = kernel == null ? null : kernel.sampleAtVerdict(ch);
+        KernelSample sample = kernel == null ? null : kernel.sampleNow(ch);
         long pending = OutboundSnapshot.payloadBytes(ch);
         KernelClock grid = machine.clock();
         long at = timer == null ? now : timer.preciseNow();
+        long sampleBefore = before;
+        long sampleAfter = at;
+        boolean receiptKnown = sample != null;
+        if (sample == null && kernel != null && kernel.lastSample() != null) {
+            // The socket is gone (the kernel's verdict closed it): the latest tick's sample, whose relative times
+            // count back from when it was taken (within a jiffy before the time read after it), not from now. It
+            // tells the last receipt only if nothing was read after it.
+            sample = kernel.lastSample();
+            sampleAfter = kernel.lastSampleAfter();
+            sampleBefore = sampleAfter - grid.tickNanos();
+            receiptKnown = sampleAfter - machine.lastRx() >= 0;
+        }
         long silence;
         long uncertainty;
-        if (sample != null && !grid.isNominal() && kernelReceiptsCount) {
+        if (sample != null && receiptKnown && !grid.isNominal() && kernelReceiptsCount) {
             // The kernel's receipt, in whole jiffies: the data arrived within jiffy r, or, if the sample's jiffy
             // was not the same at both clock reads, within jiffies earliest .. r.
-            long r = KernelEvidence.receiptJiffy(sample, grid, at);
-            long earliest = KernelEvidence.receiptJiffy(sample, grid, before);
+            long r = KernelEvidence.receiptJiffy(sample, grid, sampleAfter);
+            long earliest = KernelEvidence.receiptJiffy(sample, grid, sampleBefore);
             silence = at - grid.startNanos(r + 1);
             uncertainty = grid.startNanos(r + 1) - grid.startNanos(Math.min(r, earliest));
         } else {

@@ -121,6 +121,19 @@ public abstract class HealthStateMachine extends TimerEntry {
     }
 
     /**
+     * The caller learned a tighter upper bound of the latest arrival than the stamps it passed (a clock read after
+     * the data was read): the last arrival is lowered to it. It must be no earlier than any arrival the machine was
+     * told of; the time of the call itself always is.
+     *
+     * @param bound an upper bound of the latest arrival, nanoseconds
+     */
+    public final void refineInbound(long bound) {
+        if (bound - lastRx < 0) {
+            lastRx = bound;
+        }
+    }
+
+    /**
      * Rows 6 to 11: the timer fired. Decides what to do from a snapshot of the channel.
      *
      * @param policy the policy in force (changes of interval, probes and user timeout apply here)
