@@ -468,13 +468,15 @@ public final class Report {
         }
         details.append("Accepted connections per second (a separate client process with " + str(accept,
                 "clientThreads") + " threads connects, waits for the server's first byte, resets). `child`: "
-                + "what `SocketKeepAlive.configure(ServerBootstrap)` does, five `setsockopt` and five `getsockopt` "
-                + "per child; `listener+report`: the options set once on the listening socket "
-                + "(raw `setsockopt` options: Netty's epoll server-socket config refuses the typed ones; Linux copies "
-                + "them to every accepted socket), each child only reading them back for its report (five `getsockopt`); "
-                + "`listener`: no per-child work; `none`: no options. NIO's server socket takes none of the options, "
-                + "so only `none` and `child` run there. `children fully applied`: the share of listener+report "
-                + "children whose read-back found every option as requested (the verification on accepted sockets). "
+                + "`SocketKeepAlive` with `AcceptPath.EACH_CHILD`, five `setsockopt` and five `getsockopt` "
+                + "per child; `listener+report`: `AcceptPath.LISTENER` with `childReports(1)`, the options set once on "
+                + "the listening socket (Linux copies them to every accepted socket), each child only reading them "
+                + "back for its report (five `getsockopt`); `listener`: the default, `AcceptPath.LISTENER` with the "
+                + "first child and one in 1024 read back, no per-child work for the others; `none`: no options. NIO's "
+                + "server socket takes the three `TCP_KEEP*` options but not `SO_KEEPALIVE`, so there each child of "
+                + "the listener modes still sets that one and reports. `children fully applied`: the share of "
+                + "listener+report children whose read-back found every option as requested (the verification on "
+                + "accepted sockets; never on NIO, which has no `TCP_USER_TIMEOUT`). "
                 + "Median over repetitions [range].\n\n"
                 + "| transport | none | child | listener+report | listener | read-back cost per accept | children "
                 + "fully applied (listener+report) |\n|---|---|---|---|---|---|---|\n");
@@ -501,11 +503,11 @@ public final class Report {
                                 + "client and the TCP handshake, not by the options, at this load");
             }
         }
-        details.append("\nThe read-back cost column is what keeping the report costs per accept (listener+report "
-                + "against listener). `SocketKeepAlive.configure(ServerBootstrap)` still sets the options per child: "
-                + "Netty's epoll server-socket config refuses every typed keepalive option, so a listener-first "
-                + "default needs the native provider (`vigil-epoll`) to set them on the listener as raw options, "
-                + "as this benchmark does, with every child's read-back report kept to verify the inheritance.\n\n");
+        details.append("\nThe read-back cost column is what reading back every child costs per accept "
+                + "(listener+report against listener). `SocketKeepAlive.configure(ServerBootstrap)` sets the options "
+                + "on the listener by default (`AcceptPath.LISTENER`; on epoll and io_uring as raw socket options "
+                + "through `vigil-epoll`, since Netty's server-socket configs refuse the typed keepalive options), "
+                + "reads the listener back once and samples the children.\n\n");
     }
 
     private List<Chart.Panel> fleetPanels() {
