@@ -560,6 +560,7 @@ public final class Report {
             Stat bare = stat(b, "channels", c, "impl", "bare");
             Stat hop = stat(b, "channels", c, "impl", "hop");
             Stat codec = stat(b, "channels", c, "impl", "codec-stamp");
+            Stat fed = stat(b, "channels", c, "impl", "vigil-codec");
             Stat ish = stat(b, "channels", c, "impl", "ish");
             Stat all = stat(b, "channels", c, "impl", "ish-all");
             Stat vigil = vigilRow == null ? null : vigilRow.stat();
@@ -578,7 +579,9 @@ public final class Report {
             if (codec != null && hop != null) {
                 Stat stampCost = codec.minus(hop);
                 codecRows.append("| ").append(human(c)).append(" | ").append(stampCost).append(" | ")
-                        .append(vo).append(" | ").append(vo.minus(stampCost)).append(" |\n");
+                        .append(fed == null ? "—" : fed.minus(hop).toString()).append(" | ")
+                        .append(vo).append(" | ").append(vo.minus(fed == null ? stampCost : fed.minus(hop)))
+                        .append(" |\n");
             }
             double alloc = vigilRow.allocPerOp();
             Verdict v = alloc < 1 ? atLeast(r, target) : Verdict.MISS;
@@ -601,10 +604,12 @@ public final class Report {
                     + "(a codec, here a hop) that also stores the loop's cached time, as a codec calling "
                     + "`HealthFeed.inboundSeen()` does, so that no keepalive handler sits on the read path. What the "
                     + "stamp costs inside the codec (codec-stamp − hop), what Vigil's own handler costs (Vigil "
-                    + "overhead), and the saving. Today `KeepAliveHandler` still overrides `channelRead`, so Netty "
-                    + "does not skip it even when a codec feeds it: the saving needs a keepalive handler class that "
-                    + "does not override `channelRead` (not in core yet).\n\n| channels | stamp in codec | Vigil "
-                    + "handler | saving |\n|---|---|---|---|\n").append(codecRows);
+                    + "overhead), and the saving. `vigil-codec` is the supported way, `ReadPath.CODEC` (the codec "
+                    + "feeds Vigil through `CodecFeed`; the keepalive is a `FedKeepAliveHandler`, which Netty skips on "
+                    + "the read path): its cost is vigil-codec − hop, the application's codec being there anyway; the "
+                    + "saving is Vigil overhead minus it.\n\n| channels | stamp in codec (simulated) | `ReadPath.CODEC`"
+                    + " (vigil-codec − hop) | Vigil handler (Vigil − bare) | saving |\n|---|---|---|---|---|\n")
+                    .append(codecRows);
         }
         overheadPanels.add(new Chart.Panel("Read path: overhead over bare (ns per batch)", new String[] {"1k", "100k",
             "1M"}, SCALE_X, new String[] {"ISH reader idle", "Vigil"}, chart, "ns", true));

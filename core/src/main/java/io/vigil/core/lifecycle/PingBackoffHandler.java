@@ -2,6 +2,7 @@ package io.vigil.core.lifecycle;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.vigil.core.event.PingBackoff;
+import io.vigil.core.handler.FedKeepAliveHandler;
 import io.vigil.core.handler.KeepAliveHandler;
 import io.vigil.core.metrics.HealthRecorder;
 import io.vigil.core.policy.KeepAlivePolicy;
@@ -55,7 +56,7 @@ public abstract class PingBackoffHandler extends LifecycleHandler {
             return;
         }
         remote = PingBackoffTable.key(address);
-        KeepAliveHandler keepAlive = ctx.pipeline().get(KeepAliveHandler.class);
+        KeepAliveHandler keepAlive = FedKeepAliveHandler.keepAliveIn(ctx.pipeline());
         if (keepAlive != null) {
             KeepAlivePolicy policy = keepAlive.policy();
             KeepAlivePolicy backedOff = table.policyFor(remote, policy);
@@ -69,7 +70,7 @@ public abstract class PingBackoffHandler extends LifecycleHandler {
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         String r = remote;
         if (r != null && isTooManyPings(msg)) {
-            KeepAliveHandler keepAlive = ctx.pipeline().get(KeepAliveHandler.class);
+            KeepAliveHandler keepAlive = FedKeepAliveHandler.keepAliveIn(ctx.pipeline());
             if (keepAlive != null) {
                 KeepAlivePolicy policy = keepAlive.policy();
                 long newIdle = table.onTooManyPings(r, policy.idleNanos());
