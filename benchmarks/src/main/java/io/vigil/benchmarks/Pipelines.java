@@ -15,10 +15,12 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Ticker;
 import io.vigil.core.event.PeerIdle;
 import io.vigil.core.event.PeerAlive;
+import io.vigil.core.handler.FedKeepAliveHandler;
 import io.vigil.core.handler.KeepAliveHandler;
 import io.vigil.core.policy.KeepAlivePolicy;
 import io.vigil.core.probe.HeartbeatFrame;
 import io.vigil.core.probe.HeartbeatProber;
+import io.vigil.core.probe.InboundObserver;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -66,7 +68,8 @@ public final class Pipelines {
      * @param impl {@code bare} (none), {@code hop} (a handler that only passes reads on: the floor of any handler
      *        on the read path), {@code codec-stamp} (a hop that also stamps the loop's cached time, as a codec
      *        feeding the keepalive would), {@code ish} (IdleStateHandler, reader idle), {@code ish-writer},
-     *        {@code ish-all} (reader, writer and all idle), {@code vigil} (KeepAliveHandler)
+     *        {@code ish-all} (reader, writer and all idle), {@code vigil} (KeepAliveHandler), {@code vigil-codec}
+     *        (a FedKeepAliveHandler, for a codec to feed: see {@link FeedingCodec})
      * @param idle the idle time
      * @param interval Vigil's probe interval
      * @return a factory, or null for {@code bare}
@@ -89,6 +92,9 @@ public final class Pipelines {
             case "vigil":
                 KeepAlivePolicy policy = KeepAlivePolicy.builder().idle(idle).interval(interval).probes(3).build();
                 return () -> new KeepAliveHandler(policy, HeartbeatProber.INSTANCE);
+            case "vigil-codec":
+                KeepAlivePolicy fed = KeepAlivePolicy.builder().idle(idle).interval(interval).probes(3).build();
+                return () -> new FedKeepAliveHandler(new KeepAliveHandler(fed, HeartbeatProber.INSTANCE));
             default:
                 throw new IllegalArgumentException("impl = " + impl + " is unknown");
         }
@@ -199,6 +205,33 @@ public final class Pipelines {
             io.vigil.core.internal.timer.LoopTimer w = wheel;
             if (w != null) {
                 latestRx = w.now();
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    /**
+     * A handler the application already has (a codec) feeding Vigil through {@code ReadPath.CODEC}'s
+     * {@link InboundObserver}, as {@code HeartbeatCodec} does with each decoded message; a consumed message (a reply
+     * to Vigil's probe) is not passed on.
+     */
+    public static final class FeedingCodec extends ChannelInboundHandlerAdapter {
+        private final InboundObserver observer;
+
+        /**
+         * Creates the codec.
+         *
+         * @param observer what it feeds
+         */
+        public FeedingCodec(InboundObserver observer) {
+            this.observer = observer;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (observer.observe(msg)) {
+                ReferenceCountUtil.release(msg);
+                return;
             }
             ctx.fireChannelRead(msg);
         }

@@ -38,6 +38,10 @@ final class IoUringKernel extends NativeKernelInspector {
         return channel instanceof IoUringSocketChannel;
     }
 
+    static boolean handlesServer(Channel channel) {
+        return channel instanceof IoUringServerSocketChannel;
+    }
+
     static boolean handlesType(Class<? extends Channel> channelType) {
         return IoUringSocketChannel.class.isAssignableFrom(channelType)
                 || IoUringServerSocketChannel.class.isAssignableFrom(channelType);

@@ -13,7 +13,9 @@ import org.jspecify.annotations.Nullable;
  * The kernel plug-in for Netty's native Linux transports: for an {@link EpollSocketChannel} or an
  * {@code IoUringSocketChannel} it offers a {@link KernelInspector} ({@code TCP_INFO} samples, kernel verdicts) and
  * a {@link KernelOptionAccess} (the transport's own {@code EpollChannelOption} or {@code IoUringChannelOption}
- * constants: Netty ignores one transport's constants on the other with only a log line). Registered in
+ * constants: Netty ignores one transport's constants on the other with only a log line), and for their server
+ * channels a {@link KernelOptionAccess} to the listening socket, as raw socket options (Netty's server configs refuse
+ * the typed ones), which the sockets it accepts inherit. Registered in
  * {@code META-INF/services/io.vigil.core.socket.KernelAccessProvider}; io_uring is served only when its classes
  * are on the class path.
  *
@@ -64,6 +66,15 @@ public final class NativeKernelProvider implements KernelAccessProvider {
             return EPOLL_OPTIONS;
         }
         return IO_URING_CLASSES && IoUringKernel.handlesType(channelType) ? IoUringKernel.OPTIONS : null;
+    }
+
+    /** Epoll's and io_uring's listeners, with raw socket options (their configs refuse the typed ones). */
+    @Override
+    public @Nullable KernelOptionAccess listenerOptionAccessFor(Channel serverChannel) {
+        if (serverChannel instanceof EpollServerSocketChannel) {
+            return ListenerOptionAccess.EPOLL;
+        }
+        return IO_URING_CLASSES && IoUringKernel.handlesServer(serverChannel) ? ListenerOptionAccess.IO_URING : null;
     }
 
     @Override

@@ -38,6 +38,7 @@ import io.vigil.core.metrics.HealthRecorder;
 import io.vigil.core.metrics.HealthSubject;
 import io.vigil.core.policy.KeepAlivePolicy;
 import io.vigil.core.policy.KernelRounding;
+import io.vigil.core.socket.AcceptPath;
 import io.vigil.core.socket.KernelAccess;
 import io.vigil.core.kernel.KernelOption;
 import io.vigil.core.socket.KernelOptionsException;
@@ -272,6 +273,134 @@ class KernelOptionsReadBackTest {
         assertThat(b.config().handler()).as("bootstrap untouched").isInstanceOf(ChannelInboundHandlerAdapter.class);
         assertThat(SocketKeepAlive.builder(subSecond).rounding(KernelRounding.ROUND_UP).build().kernel()
                 .idleSeconds()).isEqualTo(2);
+    }
+
+    /**
+     * The default accept path: the options go once on the listening socket and every accepted socket inherits them,
+     * verified by raw {@code getsockopt} on each child, sampled or not. Epoll and io_uring carry all five on the
+     * listener, so only the first child is read back and reported; NIO's listener takes the three {@code TCP_KEEP*}
+     * options but not {@code SO_KEEPALIVE}, which each child sets, and every NIO child is reported (its missing
+     * {@code TCP_USER_TIMEOUT} is news for its {@code KeepAliveHandler}).
+     */
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void acceptedChildrenInheritTheListenersOptionsAndTheFirstIsReadBack(Transport t) throws Exception {
+        Recorded recorded = new Recorded();
+        Accepted a = Accepted.connect(t, SocketKeepAlive.builder(SERVER).recorder(recorded).build(), 3);
+        try {
+            KernelOptionsReport listener = a.listenerReport.get(5, TimeUnit.SECONDS);
+            assertThat(listener.transport()).isEqualTo(t.label);
+            for (OptionOutcome o : listener.outcomes()) {
+                boolean nioCannot = t == Transport.NIO
+                        && (o.option() == KernelOption.SO_KEEPALIVE || o.option() == KernelOption.TCP_USER_TIMEOUT);
+                assertThat(o.status()).as("listener %s", o).isEqualTo(nioCannot ? OptionOutcome.Status.UNSUPPORTED
+                        : OptionOutcome.Status.APPLIED);
+            }
+            for (Channel child : a.children) {
+                assertSocketHolds(t, child, SERVER);
+            }
+            assertThat(a.childReports).as("children read back").hasSize(t == Transport.NIO ? 3 : 1);
+            for (KernelOptionsReport r : a.childReports) {
+                assertReport(t, r, SERVER);
+            }
+            if (t != Transport.NIO) {
+                var k = SERVER.toKernel(KernelRounding.REJECT);
+                assertThat(rawOption(a.server, IPPROTO_TCP, TCP_KEEPIDLE)).as("on the listener")
+                        .isEqualTo(k.idleSeconds());
+                assertThat(rawOption(a.server, IPPROTO_TCP, TCP_USER_TIMEOUT)).isEqualTo(k.userTimeoutMillis());
+            }
+        } finally {
+            a.close();
+        }
+    }
+
+    /** Per child on request: the listener is left alone, and every child sets, reads back and reports. */
+    @Test
+    void eachChildPathLeavesTheListenerAloneAndReportsEveryChild() throws Exception {
+        Accepted a = Accepted.connect(Transport.EPOLL, SocketKeepAlive.builder(SERVER)
+                .acceptPath(AcceptPath.EACH_CHILD).build(), 2);
+        try {
+            assertThat(a.childReports).hasSize(2).allSatisfy(r -> assertReport(Transport.EPOLL, r, SERVER));
+            for (Channel child : a.children) {
+                assertSocketHolds(Transport.EPOLL, child, SERVER);
+            }
+            assertThat(rawOption(a.server, SOL_SOCKET, SO_KEEPALIVE)).as("listener untouched").isZero();
+            assertThat(a.listenerReport).isNotDone();
+        } finally {
+            a.close();
+        }
+    }
+
+    /** Strict mode verifies each channel, so on the listener path every child is still read back. */
+    @Test
+    void strictModeReadsBackEveryInheritingChild() throws Exception {
+        Accepted a = Accepted.connect(Transport.EPOLL, SocketKeepAlive.builder(SERVER).strict(true).build(), 2);
+        try {
+            assertThat(a.childReports).hasSize(2).allSatisfy(r -> assertThat(r.allApplied()).isTrue());
+            assertThat(a.children).allSatisfy(c -> assertThat(c.isActive()).isTrue());
+        } finally {
+            a.close();
+        }
+    }
+
+    /** A server and {@code n} accepted children, with the listener's report and the children's. */
+    private static final class Accepted {
+        final CompletableFuture<KernelOptionsReport> listenerReport = new CompletableFuture<>();
+        final List<KernelOptionsReport> childReports = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<Channel> children = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<Channel> clients = new java.util.ArrayList<>();
+        Channel server;
+
+        static Accepted connect(Transport t, SocketKeepAlive serverSide, int n) throws Exception {
+            EventLoopGroup group = group(t);
+            Accepted a = new Accepted();
+            java.util.concurrent.LinkedBlockingQueue<Channel> active = new java.util.concurrent.LinkedBlockingQueue<>();
+            ServerBootstrap sb = new ServerBootstrap().group(group).channel(t.server)
+                    .handler(new Capture(a.listenerReport, null))
+                    .childHandler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                                @Override
+                                public void channelActive(ChannelHandlerContext ctx) {
+                                    // The report, if any, follows in this same loop task (see below).
+                                    ctx.executor().execute(() -> active.add(ctx.channel()));
+                                    ctx.fireChannelActive();
+                                }
+
+                                @Override
+                                public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                                    if (evt instanceof KernelOptionsApplied) {
+                                        a.childReports.add(((KernelOptionsApplied) evt).report());
+                                    }
+                                    ReferenceCountUtil.release(evt);
+                                }
+                            });
+                        }
+                    });
+            serverSide.configure(sb);
+            a.server = sb.bind("127.0.0.1", 0).syncUninterruptibly().channel();
+            for (int i = 0; i < n; i++) {
+                a.clients.add(new Bootstrap().group(group).channel(t.client).handler(new ChannelInboundHandlerAdapter())
+                        .connect(a.server.localAddress()).syncUninterruptibly().channel());
+                Channel child = active.poll(5, TimeUnit.SECONDS);
+                assertThat(child).as("child %s accepted and active", i).isNotNull();
+                a.children.add(child);
+            }
+            return a;
+        }
+
+        void close() {
+            for (Channel ch : clients) {
+                ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            }
+            for (Channel ch : children) {
+                ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            }
+            if (server != null) {
+                server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            }
+        }
     }
 
     /** A connected client and the server's accepted child, both configured by {@link SocketKeepAlive}. */

@@ -8,10 +8,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.vigil.core.event.KernelOptionsApplied;
-import io.vigil.core.kernel.KernelOption;
 import io.vigil.core.policy.KeepAlivePolicy;
+import io.vigil.core.socket.AcceptPath;
 import io.vigil.core.socket.SocketKeepAlive;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -28,16 +27,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * The accept path: accepted connections per second for a server whose children get the kernel keepalive options
  * <ul>
  *   <li>{@code none}: no options (the floor);</li>
- *   <li>{@code child}: {@link SocketKeepAlive#newHandler()} first in each child, what
- *       {@link SocketKeepAlive#configure(ServerBootstrap)} does: it sets the five options ({@code setsockopt} × 5)
- *       and reads them back ({@code getsockopt} × 5) for its report;</li>
- *   <li>{@code listener+report}: the options set once on the listening socket (as raw {@code setsockopt} options:
- *       Netty's epoll server-socket config refuses the typed ones; Linux copies them to every accepted socket), each
- *       child only reading back ({@link SocketKeepAlive#newReportHandler()}: {@code getsockopt} × 5). The count of
- *       reports with every option applied verifies, on each accepted socket, that it inherited them;</li>
- *   <li>{@code listener}: the options on the listener only, no per-child work at all.</li>
+ *   <li>{@code child}: {@link SocketKeepAlive#configure(ServerBootstrap)} with {@link AcceptPath#EACH_CHILD}: each
+ *       child sets the five options ({@code setsockopt} × 5) and reads them back ({@code getsockopt} × 5) for its
+ *       report;</li>
+ *   <li>{@code listener+report}: {@link AcceptPath#LISTENER} with {@code childReports(1)}: the options set once on
+ *       the listening socket (Linux copies them to every accepted socket), every child only reading back
+ *       ({@code getsockopt} × 5). The count of reports with every option applied verifies, on each accepted socket,
+ *       that it inherited them;</li>
+ *   <li>{@code listener}: the default, {@link AcceptPath#LISTENER} with
+ *       {@value SocketKeepAlive#DEFAULT_CHILD_REPORTS}-sampled reports: the first child read back, no per-child work
+ *       for the others.</li>
  * </ul>
- * (Epoll only: io_uring would take the same raw options.) NIO cannot set the options on a listening socket, so only {@code none} and {@code child} run there.
+ * NIO's listener takes the three {@code TCP_KEEP*} options but not {@code SO_KEEPALIVE}, so on NIO each child of the
+ * listener modes still sets that one and is read back (NIO has no {@code TCP_USER_TIMEOUT}, which every child's
+ * report must carry to its keepalive handler).
  * The client ({@link AcceptLoad}) is a separate process; the server writes one byte once the child's pipeline is set
  * up, so a counted connection has been through the whole accept path. Writes {@code accept.json} for the report.
  *
@@ -51,8 +54,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class AcceptBench {
 
     static final String[] MODES = {"none", "child", "listener+report", "listener"};
-    private static final int SOL_SOCKET = 1;
-    private static final int IPPROTO_TCP = 6;
 
     private AcceptBench() {
     }
@@ -73,18 +74,13 @@ public final class AcceptBench {
         // One discarded pass first, so that no mode pays for the server JVM's warm-up (JIT).
         for (String transport : Net.transports()) {
             for (String mode : MODES) {
-                if (allowed(transport, mode)) {
-                    once(transport, mode, -1, warmup, Math.min(measure, 2_000), threads);
-                }
+                once(transport, mode, -1, warmup, Math.min(measure, 2_000), threads);
             }
         }
         for (int rep = 0; rep < reps; rep++) {
             for (String transport : Net.transports()) {
                 for (int m = 0; m < MODES.length; m++) {
                     String mode = MODES[(m + rep) % MODES.length];
-                    if (!allowed(transport, mode)) {
-                        continue;
-                    }
                     runs.add(once(transport, mode, rep, warmup, measure, threads));
                     System.err.println("accept: " + runs.get(runs.size() - 1));
                 }
@@ -95,20 +91,16 @@ public final class AcceptBench {
         System.err.println("accept: wrote " + out);
     }
 
-    /**
-     * Whether a transport can carry the options on its listening socket: epoll and io_uring can; NIO's
-     * {@code ServerSocketChannel} takes neither {@code SO_KEEPALIVE} nor the TCP keepalive options, so there the
-     * options can only be set per child.
-     */
-    static boolean allowed(String transport, String mode) {
-        return !mode.startsWith("listener") || !"nio".equals(transport);
-    }
-
     static String once(String transport, String mode, int rep, long warmup, long measure, int threads)
             throws Exception {
         KeepAlivePolicy policy = KeepAlivePolicy.builder().idle(Duration.ofSeconds(30))
                 .interval(Duration.ofSeconds(5)).probes(3).build();
-        SocketKeepAlive kernel = SocketKeepAlive.of(policy);
+        SocketKeepAlive.Builder kernel = SocketKeepAlive.builder(policy);
+        if ("child".equals(mode)) {
+            kernel.acceptPath(AcceptPath.EACH_CHILD);
+        } else if ("listener+report".equals(mode)) {
+            kernel.childReports(1);
+        }
         EventLoopGroup group = Net.group(transport, 1, "accept-server");
         AtomicLong reports = new AtomicLong();
         AtomicLong applied = new AtomicLong();
@@ -119,26 +111,11 @@ public final class AcceptBench {
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            if ("child".equals(mode)) {
-                                ch.pipeline().addFirst(kernel.newHandler());
-                            } else if ("listener+report".equals(mode)) {
-                                ch.pipeline().addFirst(kernel.newReportHandler());
-                            }
                             ch.pipeline().addLast(new Hello(reports, applied));
                         }
                     });
-            if (mode.startsWith("listener")) {
-                // Netty's epoll server-socket config refuses the typed keepalive options ("Unknown channel option"),
-                // so they go on the listener as raw options: level and number of <sys/socket.h>, <netinet/tcp.h>.
-                sb.option(new IntegerUnixChannelOption("SO_KEEPALIVE", SOL_SOCKET, 9), 1)
-                        .option(new IntegerUnixChannelOption("TCP_KEEPIDLE", IPPROTO_TCP, 4),
-                                kernel.requested(KernelOption.TCP_KEEPIDLE))
-                        .option(new IntegerUnixChannelOption("TCP_KEEPINTVL", IPPROTO_TCP, 5),
-                                kernel.requested(KernelOption.TCP_KEEPINTVL))
-                        .option(new IntegerUnixChannelOption("TCP_KEEPCNT", IPPROTO_TCP, 6),
-                                kernel.requested(KernelOption.TCP_KEEPCNT))
-                        .option(new IntegerUnixChannelOption("TCP_USER_TIMEOUT", IPPROTO_TCP, 18),
-                                kernel.requested(KernelOption.TCP_USER_TIMEOUT));
+            if (!"none".equals(mode)) {
+                kernel.build().configure(sb);
             }
             Channel server = sb.bind(Net.HOST, 0).sync().channel();
             int port = ((InetSocketAddress) server.localAddress()).getPort();

@@ -468,13 +468,15 @@ public final class Report {
         }
         details.append("Accepted connections per second (a separate client process with " + str(accept,
                 "clientThreads") + " threads connects, waits for the server's first byte, resets). `child`: "
-                + "what `SocketKeepAlive.configure(ServerBootstrap)` does, five `setsockopt` and five `getsockopt` "
-                + "per child; `listener+report`: the options set once on the listening socket "
-                + "(raw `setsockopt` options: Netty's epoll server-socket config refuses the typed ones; Linux copies "
-                + "them to every accepted socket), each child only reading them back for its report (five `getsockopt`); "
-                + "`listener`: no per-child work; `none`: no options. NIO's server socket takes none of the options, "
-                + "so only `none` and `child` run there. `children fully applied`: the share of listener+report "
-                + "children whose read-back found every option as requested (the verification on accepted sockets). "
+                + "`SocketKeepAlive` with `AcceptPath.EACH_CHILD`, five `setsockopt` and five `getsockopt` "
+                + "per child; `listener+report`: `AcceptPath.LISTENER` with `childReports(1)`, the options set once on "
+                + "the listening socket (Linux copies them to every accepted socket), each child only reading them "
+                + "back for its report (five `getsockopt`); `listener`: the default, `AcceptPath.LISTENER` with the "
+                + "first child and one in 1024 read back, no per-child work for the others; `none`: no options. NIO's "
+                + "server socket takes the three `TCP_KEEP*` options but not `SO_KEEPALIVE`, so there each child of "
+                + "the listener modes still sets that one and reports. `children fully applied`: the share of "
+                + "listener+report children whose read-back found every option as requested (the verification on "
+                + "accepted sockets; never on NIO, which has no `TCP_USER_TIMEOUT`). "
                 + "Median over repetitions [range].\n\n"
                 + "| transport | none | child | listener+report | listener | read-back cost per accept | children "
                 + "fully applied (listener+report) |\n|---|---|---|---|---|---|---|\n");
@@ -501,11 +503,11 @@ public final class Report {
                                 + "client and the TCP handshake, not by the options, at this load");
             }
         }
-        details.append("\nThe read-back cost column is what keeping the report costs per accept (listener+report "
-                + "against listener). `SocketKeepAlive.configure(ServerBootstrap)` still sets the options per child: "
-                + "Netty's epoll server-socket config refuses every typed keepalive option, so a listener-first "
-                + "default needs the native provider (`vigil-epoll`) to set them on the listener as raw options, "
-                + "as this benchmark does, with every child's read-back report kept to verify the inheritance.\n\n");
+        details.append("\nThe read-back cost column is what reading back every child costs per accept "
+                + "(listener+report against listener). `SocketKeepAlive.configure(ServerBootstrap)` sets the options "
+                + "on the listener by default (`AcceptPath.LISTENER`; on epoll and io_uring as raw socket options "
+                + "through `vigil-epoll`, since Netty's server-socket configs refuse the typed keepalive options), "
+                + "reads the listener back once and samples the children.\n\n");
     }
 
     private List<Chart.Panel> fleetPanels() {
@@ -558,6 +560,7 @@ public final class Report {
             Stat bare = stat(b, "channels", c, "impl", "bare");
             Stat hop = stat(b, "channels", c, "impl", "hop");
             Stat codec = stat(b, "channels", c, "impl", "codec-stamp");
+            Stat fed = stat(b, "channels", c, "impl", "vigil-codec");
             Stat ish = stat(b, "channels", c, "impl", "ish");
             Stat all = stat(b, "channels", c, "impl", "ish-all");
             Stat vigil = vigilRow == null ? null : vigilRow.stat();
@@ -576,7 +579,9 @@ public final class Report {
             if (codec != null && hop != null) {
                 Stat stampCost = codec.minus(hop);
                 codecRows.append("| ").append(human(c)).append(" | ").append(stampCost).append(" | ")
-                        .append(vo).append(" | ").append(vo.minus(stampCost)).append(" |\n");
+                        .append(fed == null ? "—" : fed.minus(hop).toString()).append(" | ")
+                        .append(vo).append(" | ").append(vo.minus(fed == null ? stampCost : fed.minus(hop)))
+                        .append(" |\n");
             }
             double alloc = vigilRow.allocPerOp();
             Verdict v = alloc < 1 ? atLeast(r, target) : Verdict.MISS;
@@ -599,10 +604,12 @@ public final class Report {
                     + "(a codec, here a hop) that also stores the loop's cached time, as a codec calling "
                     + "`HealthFeed.inboundSeen()` does, so that no keepalive handler sits on the read path. What the "
                     + "stamp costs inside the codec (codec-stamp − hop), what Vigil's own handler costs (Vigil "
-                    + "overhead), and the saving. Today `KeepAliveHandler` still overrides `channelRead`, so Netty "
-                    + "does not skip it even when a codec feeds it: the saving needs a keepalive handler class that "
-                    + "does not override `channelRead` (not in core yet).\n\n| channels | stamp in codec | Vigil "
-                    + "handler | saving |\n|---|---|---|---|\n").append(codecRows);
+                    + "overhead), and the saving. `vigil-codec` is the supported way, `ReadPath.CODEC` (the codec "
+                    + "feeds Vigil through `CodecFeed`; the keepalive is a `FedKeepAliveHandler`, which Netty skips on "
+                    + "the read path): its cost is vigil-codec − hop, the application's codec being there anyway; the "
+                    + "saving is Vigil overhead minus it.\n\n| channels | stamp in codec (simulated) | `ReadPath.CODEC`"
+                    + " (vigil-codec − hop) | Vigil handler (Vigil − bare) | saving |\n|---|---|---|---|---|\n")
+                    .append(codecRows);
         }
         overheadPanels.add(new Chart.Panel("Read path: overhead over bare (ns per batch)", new String[] {"1k", "100k",
             "1M"}, SCALE_X, new String[] {"ISH reader idle", "Vigil"}, chart, "ns", true));

@@ -35,9 +35,6 @@ class EndToEndSmokeTest {
     @Test
     void acceptPathRunsPerChildAndOnTheListener() throws Exception {
         for (String mode : AcceptBench.MODES) {
-            if (!AcceptBench.allowed(TRANSPORT, mode)) {
-                continue;
-            }
             String run = AcceptBench.once(TRANSPORT, mode, 0, 100, 300, 1);
             assertThat(Double.parseDouble(EchoBench.field(run, "acceptsPerSecond"))).as(run).isPositive();
             if (mode.contains("child") || mode.contains("report")) {

@@ -8,6 +8,7 @@ import io.vigil.core.probe.HeartbeatCodec;
 import io.vigil.core.probe.HeartbeatProber;
 import io.vigil.core.probe.HeartbeatResponder;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 
 /**
  * Installs the heartbeat protocol with keepalive in one call: {@link HeartbeatCodec}, {@link KeepAliveHandler}
@@ -49,10 +50,38 @@ public final class HeartbeatKeepAlive {
      * @return the installed keepalive handler
      */
     public static KeepAliveHandler install(ChannelPipeline pipeline, KeepAlivePolicy policy, HealthRecorder recorder) {
+        return install(pipeline, policy, recorder, ReadPath.HANDLER);
+    }
+
+    /**
+     * Installs the heartbeat protocol and keepalive, with the read path chosen: {@link ReadPath#CODEC} has the
+     * codec stamp each decoded message ({@link CodecFeed}) and puts the keepalive in the pipeline as a
+     * {@link FedKeepAliveHandler}, which Netty skips on the read path.
+     *
+     * <pre>{@code
+     * HeartbeatKeepAlive.install(ch.pipeline(), policy, recorder, ReadPath.CODEC);
+     * }</pre>
+     *
+     * @param pipeline the channel's pipeline
+     * @param policy the keepalive policy
+     * @param recorder receives probes, verdicts and state changes
+     * @param readPath where the keepalive learns of inbound traffic
+     * @return the installed keepalive handler (with {@link ReadPath#CODEC}, the one the pipeline's
+     *         {@link FedKeepAliveHandler} holds)
+     * @since 0.2
+     */
+    public static KeepAliveHandler install(ChannelPipeline pipeline, KeepAlivePolicy policy, HealthRecorder recorder,
+                                           ReadPath readPath) {
         KeepAliveHandler keepAlive = new KeepAliveHandler(policy, HeartbeatProber.INSTANCE, recorder);
-        pipeline.addLast(VigilPipeline.HEARTBEAT_CODEC, new HeartbeatCodec())
-                .addLast(VigilPipeline.KEEPALIVE, keepAlive)
-                .addLast(VigilPipeline.PROBE_RESPONDER, HeartbeatResponder.handler());
+        if (Objects.requireNonNull(readPath, "readPath") == ReadPath.CODEC) {
+            pipeline.addLast(VigilPipeline.HEARTBEAT_CODEC, new HeartbeatCodec(HeartbeatCodec.DEFAULT_MAX_DATA_LENGTH,
+                    new CodecFeed(keepAlive, HeartbeatProber.INSTANCE)))
+                    .addLast(VigilPipeline.KEEPALIVE, FedKeepAliveHandler.of(keepAlive, pipeline.channel()));
+        } else {
+            pipeline.addLast(VigilPipeline.HEARTBEAT_CODEC, new HeartbeatCodec())
+                    .addLast(VigilPipeline.KEEPALIVE, keepAlive);
+        }
+        pipeline.addLast(VigilPipeline.PROBE_RESPONDER, HeartbeatResponder.handler());
         return keepAlive;
     }
 

@@ -4,10 +4,13 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.vigil.core.VigilPipeline;
+import io.vigil.core.handler.FedKeepAliveHandler;
+import io.vigil.core.handler.ReadPath;
 import io.vigil.core.metrics.HealthRecorder;
 import io.vigil.core.policy.KeepAlivePolicy;
 import java.util.Objects;
@@ -73,6 +76,27 @@ public final class Http2KeepAlive {
      */
     public static Http2KeepAliveHandler install(ChannelPipeline pipeline, KeepAlivePolicy policy,
                                                 HealthRecorder recorder) {
+        return install(pipeline, policy, recorder, ReadPath.HANDLER);
+    }
+
+    /**
+     * Installs keepalive after the pipeline's {@link Http2FrameCodec}, with {@link Http2Prober}, with the read path
+     * chosen: {@link ReadPath#CODEC} wraps the codec's frame listener so that the codec stamps every frame it reads
+     * (and consumes the {@code PING ACK}s that answer Vigil's probes), and puts the keepalive after the codec as a
+     * {@link FedKeepAliveHandler}, which Netty skips on the read path.
+     *
+     * @param pipeline a pipeline that holds an {@code Http2FrameCodec}
+     * @param policy the keepalive policy
+     * @param recorder receives probes, verdicts and state changes
+     * @param readPath where the keepalive learns of inbound frames
+     * @return the installed handler (with {@link ReadPath#CODEC}, the one the pipeline's {@link FedKeepAliveHandler},
+     *         named {@link VigilPipeline#KEEPALIVE}, holds); {@link #of(Channel)} finds it either way
+     * @throws IllegalStateException if the pipeline holds no {@code Http2FrameCodec}
+     * @since 0.2
+     */
+    public static Http2KeepAliveHandler install(ChannelPipeline pipeline, KeepAlivePolicy policy,
+                                                HealthRecorder recorder, ReadPath readPath) {
+        Objects.requireNonNull(readPath, "readPath");
         ChannelHandlerContext codec = pipeline.context(Http2FrameCodec.class);
         if (codec == null) {
             throw new IllegalStateException("no Http2FrameCodec in the pipeline " + pipeline.names()
@@ -81,7 +105,13 @@ public final class Http2KeepAlive {
                     + " the handler from the listener");
         }
         Http2KeepAliveHandler handler = new Http2KeepAliveHandler(policy, Http2Prober.INSTANCE, recorder);
-        pipeline.addAfter(codec.name(), VigilPipeline.KEEPALIVE, handler);
+        if (readPath == ReadPath.CODEC) {
+            Http2ConnectionDecoder decoder = ((Http2FrameCodec) codec.handler()).decoder();
+            decoder.frameListener(new Http2FeedListener(decoder.frameListener(), handler));
+            pipeline.addAfter(codec.name(), VigilPipeline.KEEPALIVE, FedKeepAliveHandler.of(handler, pipeline.channel()));
+        } else {
+            pipeline.addAfter(codec.name(), VigilPipeline.KEEPALIVE, handler);
+        }
         return handler;
     }
 

@@ -2,6 +2,7 @@ package io.vigil.core.lifecycle;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.vigil.core.event.PingBackoff;
+import io.vigil.core.handler.FedKeepAliveHandler;
 import io.vigil.core.handler.KeepAliveHandler;
 import io.vigil.core.metrics.HealthRecorder;
 import io.vigil.core.policy.KeepAlivePolicy;
@@ -55,7 +56,7 @@ public abstract class PingBackoffHandler extends LifecycleHandler {
             return;
         }
         remote = PingBackoffTable.key(address);
-        KeepAliveHandler keepAlive = ctx.pipeline().get(KeepAliveHandler.class);
+        KeepAliveHandler keepAlive = FedKeepAliveHandler.keepAliveIn(ctx.pipeline());
         if (keepAlive != null) {
             KeepAlivePolicy policy = keepAlive.policy();
             KeepAlivePolicy backedOff = table.policyFor(remote, policy);
@@ -76,7 +77,7 @@ public abstract class PingBackoffHandler extends LifecycleHandler {
     /** The server said too many pings (seen by whatever route): doubles the idle for its address. */
     final void backOff(ChannelHandlerContext ctx) {
         String r = remote;
-        KeepAliveHandler keepAlive = r == null ? null : ctx.pipeline().get(KeepAliveHandler.class);
+        KeepAliveHandler keepAlive = r == null ? null : FedKeepAliveHandler.keepAliveIn(ctx.pipeline());
         if (r != null && keepAlive != null) {
             KeepAlivePolicy policy = keepAlive.policy();
             long newIdle = table.onTooManyPings(r, policy.idleNanos());

@@ -2,6 +2,7 @@ package io.vigil.core.probe;
 
 import io.vigil.core.VigilPipeline;
 import io.netty.channel.CombinedChannelDuplexHandler;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The framing of Vigil's heartbeat protocol, for custom protocols that want application-level probes. The
@@ -52,7 +53,20 @@ public final class HeartbeatCodec extends CombinedChannelDuplexHandler<Heartbeat
      *        bytes
      */
     public HeartbeatCodec(int maxDataLength) {
-        super(new HeartbeatFrameDecoder(maxDataLength), new HeartbeatFrameEncoder(maxDataLength));
+        this(maxDataLength, null);
+    }
+
+    /**
+     * Creates a codec whose decoder shows every decoded message to an observer (a keepalive fed from the codec,
+     * {@code io.vigil.core.handler.ReadPath#CODEC}) before passing it on.
+     *
+     * @param maxDataLength the longest {@code DATA} payload accepted and sent, 0 .. {@value #MAX_MAX_DATA_LENGTH}
+     *        bytes
+     * @param observer sees each decoded message; one it consumes is released and not passed on; null for none
+     * @since 0.2
+     */
+    public HeartbeatCodec(int maxDataLength, @Nullable InboundObserver observer) {
+        super(new HeartbeatFrameDecoder(maxDataLength, observer), new HeartbeatFrameEncoder(maxDataLength));
     }
 
     static int checkMaxDataLength(int maxDataLength) {

@@ -3,9 +3,11 @@ package io.vigil.core.probe;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.ReferenceCountUtil;
 import io.vigil.core.event.PeerDead;
 import io.vigil.core.event.ProtocolViolation;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decodes the heartbeat wire format (see {@link HeartbeatCodec}): {@code DATA} frames become the payload
@@ -22,6 +24,7 @@ import java.util.List;
 public final class HeartbeatFrameDecoder extends ByteToMessageDecoder {
 
     private final int maxDataLength;
+    private final @Nullable InboundObserver observer;
     private boolean failed;
 
     /**
@@ -30,7 +33,28 @@ public final class HeartbeatFrameDecoder extends ByteToMessageDecoder {
      * @param maxDataLength the longest {@code DATA} payload accepted, bytes
      */
     public HeartbeatFrameDecoder(int maxDataLength) {
+        this(maxDataLength, null);
+    }
+
+    /**
+     * Creates a decoder that shows every decoded message to an observer before passing it on.
+     *
+     * @param maxDataLength the longest {@code DATA} payload accepted, bytes
+     * @param observer sees each decoded message; one it consumes is released and not passed on; null for none
+     * @since 0.2
+     */
+    public HeartbeatFrameDecoder(int maxDataLength, @Nullable InboundObserver observer) {
         this.maxDataLength = HeartbeatCodec.checkMaxDataLength(maxDataLength);
+        this.observer = observer;
+    }
+
+    private void emit(Object msg, List<Object> out) {
+        InboundObserver o = observer;
+        if (o != null && o.observe(msg)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        out.add(msg);
     }
 
     @Override
@@ -55,7 +79,7 @@ public final class HeartbeatFrameDecoder extends ByteToMessageDecoder {
                     return;
                 }
                 in.skipBytes(HeartbeatCodec.DATA_HEADER_LENGTH);
-                out.add(in.readRetainedSlice((int) length));
+                emit(in.readRetainedSlice((int) length), out);
                 return;
             }
             case HeartbeatCodec.TYPE_PING:
@@ -65,7 +89,7 @@ public final class HeartbeatFrameDecoder extends ByteToMessageDecoder {
                 }
                 in.skipBytes(1);
                 long id = in.readLong();
-                out.add(type == HeartbeatCodec.TYPE_PING ? HeartbeatFrame.ping(id) : HeartbeatFrame.pong(id));
+                emit(type == HeartbeatCodec.TYPE_PING ? HeartbeatFrame.ping(id) : HeartbeatFrame.pong(id), out);
                 return;
             }
             default:

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import jdk.net.ExtendedSocketOptions;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds the {@link KernelInspector} and the {@link KernelOptionAccess} for a channel among the
@@ -77,6 +78,25 @@ public final class KernelAccess {
             return Nio.ACCESS;
         }
         return KernelOptionAccess.of(Transport.nameOf(channel), null, null, null, null);
+    }
+
+    /**
+     * Returns the access to a listening socket's kernel options, whose values the sockets it accepts inherit: the
+     * first provider's that can set them there; otherwise, for NIO, {@code jdk.net.ExtendedSocketOptions} (its
+     * {@code ServerSocketChannel} takes the three {@code TCP_KEEP*} options, not {@code SO_KEEPALIVE}).
+     *
+     * @param serverChannel the server channel
+     * @return the access, or null if the transport cannot carry any of the options on its listener
+     * @since 0.2
+     */
+    public static @Nullable KernelOptionAccess listenerOptions(Channel serverChannel) {
+        for (KernelAccessProvider p : PROVIDERS) {
+            KernelOptionAccess access = p.listenerOptionAccessFor(serverChannel);
+            if (access != null) {
+                return access;
+            }
+        }
+        return serverChannel instanceof NioServerSocketChannel ? Nio.ACCESS : null;
     }
 
     /**

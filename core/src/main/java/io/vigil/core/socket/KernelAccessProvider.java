@@ -43,4 +43,18 @@ public interface KernelAccessProvider {
     default @Nullable KernelOptionAccess optionAccessFor(Class<? extends Channel> channelType) {
         return null;
     }
+
+    /**
+     * Returns the access to a <em>listening</em> socket's kernel options, if this provider can set them there (so that
+     * the sockets it accepts inherit them, see {@link AcceptPath#LISTENER}). Netty's native server channels refuse
+     * the typed {@code TCP_*} constants, so a native provider sets raw socket options.
+     *
+     * @param serverChannel the server channel, registered, not yet bound
+     * @return the access, or null (the default) if this provider does not know the transport or cannot set the
+     *         options on its listener
+     * @since 0.2
+     */
+    default @Nullable KernelOptionAccess listenerOptionAccessFor(Channel serverChannel) {
+        return null;
+    }
 }

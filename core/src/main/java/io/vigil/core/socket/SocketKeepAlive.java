@@ -21,6 +21,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The kernel half of a {@link KeepAlivePolicy} on every socket of a bootstrap: {@code SO_KEEPALIVE},
@@ -46,7 +47,14 @@ import java.util.Objects;
  * {@code jdk.net.ExtendedSocketOptions} (which has no {@code TCP_USER_TIMEOUT} on JDK 17: that option is reported
  * {@link OptionOutcome.Status#UNSUPPORTED}), any other transport {@code SO_KEEPALIVE} at most (see
  * {@link KernelAccess#options(Channel)}). A client's options are set when its channel registers, before it
- * connects; an accepted child's when it registers, right after the accept.
+ * connects.
+ *
+ * <p>A server's accepted sockets, by default ({@link AcceptPath#LISTENER}), inherit the options from the listening
+ * socket, on which they are set once when it registers, before it binds: Linux copies them to every socket it
+ * accepts, which saves five {@code setsockopt} per accepted connection. Epoll and io_uring (with vigil-epoll) carry
+ * all five on the listener; NIO three (each NIO child still sets {@code SO_KEEPALIVE}); other transports none, so
+ * there each child sets them as with {@link AcceptPath#EACH_CHILD}, where every accepted child sets all five when it
+ * registers, right after the accept.
  *
  * <p>After connect or accept, every requested option is read back and the {@link KernelOptionsReport} is
  * published three ways: a {@link io.vigil.core.event.KernelOptionsApplied} user event through the pipeline, a
@@ -54,6 +62,16 @@ import java.util.Objects;
  * reported; in strict mode the channel then fails with a {@link KernelOptionsException} through
  * {@code exceptionCaught} and is closed. The handler that does this ({@value VigilPipeline#SOCKET_KEEPALIVE}) goes
  * first in the pipeline and removes itself once it has reported.
+ *
+ * <p>On the {@link AcceptPath#LISTENER} path the listener is read back and reported (the event goes through the
+ * server channel's pipeline; the recorder gets it as a {@link io.vigil.core.metrics.HealthSubject#SERVER} subject)
+ * once it is bound; of the accepted children, the first and then one in {@link Builder#childReports(int)}
+ * ({@value #DEFAULT_CHILD_REPORTS} by default) are read back and reported, which verifies on real accepted sockets
+ * that they inherited the options. Every child is read back in strict mode, and whenever the listener's own
+ * read-back was not all applied (on NIO, whose missing {@code TCP_USER_TIMEOUT} each child's
+ * {@code KeepAliveHandler} must hear of). What it costs per accepted connection, on epoll and io_uring: nothing for
+ * an unsampled child; five {@code getsockopt} and a pipeline handler for a sampled one (against five
+ * {@code setsockopt}, five {@code getsockopt} and the handler for every child on {@link AcceptPath#EACH_CHILD}).
  *
  * <p><b>Thread safety:</b> immutable; one instance may configure any number of bootstraps.
  *
@@ -64,11 +82,21 @@ public final class SocketKeepAlive {
     /** The protocol tag of the kernel layer's {@link io.vigil.core.metrics.HealthSubject}. */
     public static final String PROTOCOL = "tcp";
 
+    /**
+     * The default sampling of accepted children read back on the {@link AcceptPath#LISTENER} path: the first child
+     * and then one in {@value}.
+     *
+     * @since 0.2
+     */
+    public static final int DEFAULT_CHILD_REPORTS = 1024;
+
     private final KeepAlivePolicy policy;
     private final KernelKeepAlive kernel;
     private final boolean strict;
     private final HealthRecorder recorder;
     private final HealthRecorder guardedRecorder;
+    private final AcceptPath acceptPath;
+    private final int childReports;
 
     private SocketKeepAlive(Builder b) {
         this.policy = b.policy;
@@ -76,6 +104,8 @@ public final class SocketKeepAlive {
         this.strict = b.strict;
         this.recorder = b.recorder;
         this.guardedRecorder = GuardedHealthRecorder.of(b.recorder);
+        this.acceptPath = b.acceptPath;
+        this.childReports = b.childReports;
     }
 
     /**
@@ -119,8 +149,12 @@ public final class SocketKeepAlive {
     }
 
     /**
-     * Configures a server bootstrap: every accepted child gets the options. Call it after
-     * {@link ServerBootstrap#childHandler(ChannelHandler)}, which it wraps like {@link #configure(Bootstrap)}.
+     * Configures a server bootstrap: every accepted child gets the options, by default ({@link AcceptPath#LISTENER})
+     * inherited from the listening socket, on which they are set once. Call it after
+     * {@link ServerBootstrap#childHandler(ChannelHandler)} (and after {@link ServerBootstrap#handler(ChannelHandler)},
+     * if you set one): on the listener path it wraps the server channel's handler in an initializer that puts the
+     * listener's options handler first and the original handler after it; per child it wraps the child handler like
+     * {@link #configure(Bootstrap)}. Calling it again replaces the earlier configuration.
      *
      * @param bootstrap the server bootstrap
      * @return the server bootstrap
@@ -132,7 +166,16 @@ public final class SocketKeepAlive {
             throw new IllegalStateException("ServerBootstrap has no child handler: call childHandler(...) before "
                     + "SocketKeepAlive.configure(..), which puts the kernel options handler in front of it");
         }
-        return bootstrap.childHandler(new Initializer(this, handler));
+        ChannelHandler serverHandler = ListenerInitializer.unwrap(bootstrap.config().handler());
+        if (acceptPath == AcceptPath.EACH_CHILD) {
+            if (serverHandler != bootstrap.config().handler()) {
+                // An earlier listener configuration: back to the bootstrap's own handler (Netty takes no null).
+                bootstrap.handler(serverHandler != null ? serverHandler : new ListenerInitializer(null, null));
+            }
+            return bootstrap.childHandler(new Initializer(this, handler));
+        }
+        return bootstrap.handler(new ListenerInitializer(this, serverHandler))
+                .childHandler(Initializer.unwrap(handler));
     }
 
     /**
@@ -143,7 +186,7 @@ public final class SocketKeepAlive {
      * @return a handler for one channel
      */
     public ChannelHandler newHandler() {
-        return new SocketKeepAliveHandler(this, true);
+        return new SocketKeepAliveHandler(this, SocketKeepAliveHandler.ALL);
     }
 
     /**
@@ -197,7 +240,7 @@ public final class SocketKeepAlive {
      * @return a handler for one channel
      */
     public ChannelHandler newReportHandler() {
-        return new SocketKeepAliveHandler(this, false);
+        return new SocketKeepAliveHandler(this, 0);
     }
 
     /**
@@ -255,6 +298,26 @@ public final class SocketKeepAlive {
         return recorder;
     }
 
+    /**
+     * Returns where a server's accepted sockets get the options from.
+     *
+     * @return {@link AcceptPath#LISTENER} by default
+     * @since 0.2
+     */
+    public AcceptPath acceptPath() {
+        return acceptPath;
+    }
+
+    /**
+     * Returns the sampling of accepted children read back on the {@link AcceptPath#LISTENER} path.
+     *
+     * @return n: the first child and then one in n; 1 for every child
+     * @since 0.2
+     */
+    public int childReports() {
+        return childReports;
+    }
+
     /** The recorder behind the guard that keeps its failures from the connection. */
     HealthRecorder guardedRecorder() {
         return guardedRecorder;
@@ -285,7 +348,8 @@ public final class SocketKeepAlive {
 
     @Override
     public String toString() {
-        return "SocketKeepAlive(" + kernel + (strict ? ", strict" : "") + ")";
+        return "SocketKeepAlive(" + kernel + (strict ? ", strict" : "") + ", accept path " + acceptPath
+                + (acceptPath == AcceptPath.LISTENER ? ", one in " + childReports + " children reported" : "") + ")";
     }
 
     /**
@@ -300,6 +364,8 @@ public final class SocketKeepAlive {
         private KernelRounding rounding = KernelRounding.REJECT;
         private boolean strict;
         private HealthRecorder recorder = HealthRecorder.NOOP;
+        private AcceptPath acceptPath = AcceptPath.LISTENER;
+        private int childReports = DEFAULT_CHILD_REPORTS;
 
         private Builder(KeepAlivePolicy policy) {
             this.policy = Objects.requireNonNull(policy, "policy");
@@ -336,6 +402,40 @@ public final class SocketKeepAlive {
          */
         public Builder recorder(HealthRecorder recorder) {
             this.recorder = Objects.requireNonNull(recorder, "recorder");
+            return this;
+        }
+
+        /**
+         * Sets where a server's accepted sockets get the options from.
+         *
+         * @param acceptPath {@link AcceptPath#LISTENER} (the default: set once on the listening socket, inherited by
+         *        every accepted socket) or {@link AcceptPath#EACH_CHILD}
+         * @return this builder
+         * @since 0.2
+         */
+        public Builder acceptPath(AcceptPath acceptPath) {
+            this.acceptPath = Objects.requireNonNull(acceptPath, "acceptPath");
+            return this;
+        }
+
+        /**
+         * Sets which accepted children are read back and reported on the {@link AcceptPath#LISTENER} path, where
+         * they inherit the options: the first, then one in {@code oneIn}. Each report costs five {@code getsockopt}
+         * and a handler added to and removed from the child's pipeline. Strict mode, and a listener whose own
+         * read-back was not all applied, report every child whatever this says.
+         *
+         * @param oneIn 1 (every child) .. {@link Integer#MAX_VALUE} (in effect the first child only); default
+         *        {@value SocketKeepAlive#DEFAULT_CHILD_REPORTS}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code oneIn} is below 1
+         * @since 0.2
+         */
+        public Builder childReports(int oneIn) {
+            if (oneIn < 1) {
+                throw new IllegalArgumentException("childReports : " + oneIn + " (expected: >= 1, report one in n"
+                        + " accepted children; 1 reports every child)");
+            }
+            this.childReports = oneIn;
             return this;
         }
 
@@ -377,12 +477,45 @@ public final class SocketKeepAlive {
 
         Initializer(SocketKeepAlive settings, ChannelHandler handler) {
             this.settings = settings;
-            this.handler = handler instanceof Initializer ? ((Initializer) handler).handler : handler;
+            this.handler = unwrap(handler);
+        }
+
+        /** The application's handler behind an earlier configuration's initializer. */
+        static ChannelHandler unwrap(ChannelHandler handler) {
+            return handler instanceof Initializer ? ((Initializer) handler).handler : handler;
         }
 
         @Override
         protected void initChannel(Channel ch) {
             ch.pipeline().addLast(VigilPipeline.SOCKET_KEEPALIVE, settings.newHandler()).addLast(handler);
+        }
+    }
+
+    /** Puts a {@link ListenerKeepAliveHandler} first on each server channel, and the bootstrap's own handler after. */
+    @ChannelHandler.Sharable
+    static final class ListenerInitializer extends ChannelInitializer<Channel> {
+        /** Null for one that only stands in for the bootstrap's absent handler. */
+        private final @Nullable SocketKeepAlive settings;
+        private final @Nullable ChannelHandler handler;
+
+        ListenerInitializer(@Nullable SocketKeepAlive settings, @Nullable ChannelHandler handler) {
+            this.settings = settings;
+            this.handler = handler;
+        }
+
+        /** The bootstrap's own server handler behind an earlier configuration's initializer; may be null. */
+        static @Nullable ChannelHandler unwrap(@Nullable ChannelHandler handler) {
+            return handler instanceof ListenerInitializer ? ((ListenerInitializer) handler).handler : handler;
+        }
+
+        @Override
+        protected void initChannel(Channel ch) {
+            if (settings != null) {
+                ch.pipeline().addLast(VigilPipeline.SOCKET_KEEPALIVE, new ListenerKeepAliveHandler(settings));
+            }
+            if (handler != null) {
+                ch.pipeline().addLast(handler);
+            }
         }
     }
 }

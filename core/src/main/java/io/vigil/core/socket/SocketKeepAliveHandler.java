@@ -15,9 +15,11 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Sets a {@link SocketKeepAlive}'s options on its channel when the channel registers (before a client connects), or
- * in report-only mode leaves that to the framework's {@code childOption}; reads them back when it is active, publishes the {@link KernelOptionsReport}, fails the channel in strict mode if
- * an option did not apply, and removes itself.
+ * Sets a {@link SocketKeepAlive}'s options on its channel when the channel registers (before a client connects):
+ * all of them, or only those its listening socket could not pass on to it ({@link AcceptPath#LISTENER}), or none in
+ * report-only mode (the framework's {@code childOption} or the listener set them); reads them back when it is
+ * active, publishes the {@link KernelOptionsReport}, fails the channel in strict mode if an option did not apply,
+ * and removes itself.
  *
  * <p><b>Thread safety:</b> one instance per channel, confined to its event loop.
  */
@@ -31,18 +33,25 @@ final class SocketKeepAliveHandler extends ChannelInboundHandlerAdapter {
         KernelOption.TCP_USER_TIMEOUT, KernelOption.SO_KEEPALIVE,
     };
     private static final KernelOption[] REPORT_ORDER = KernelOption.values();
+    /** Every option: {@link #bit} of each. */
+    static final int ALL = (1 << REPORT_ORDER.length) - 1;
 
     private final SocketKeepAlive settings;
-    /** False for a handler that only reads back what the framework set through {@code childOption}. */
-    private final boolean setOptions;
+    /** The options this handler sets ({@link #bit}s); 0 for one that only reads back what others set. */
+    private final int setMask;
     private @Nullable KernelOptionAccess access;
     private int unsupported;
     private @Nullable RuntimeException refusal;
     private boolean reported;
 
-    SocketKeepAliveHandler(SocketKeepAlive settings, boolean setOptions) {
+    SocketKeepAliveHandler(SocketKeepAlive settings, int setMask) {
         this.settings = settings;
-        this.setOptions = setOptions;
+        this.setMask = setMask;
+    }
+
+    /** The bit of an option in a mask of options. */
+    static int bit(KernelOption option) {
+        return 1 << option.ordinal();
     }
 
     @Override
@@ -81,18 +90,17 @@ final class SocketKeepAliveHandler extends ChannelInboundHandlerAdapter {
         }
         KernelOptionAccess a = KernelAccess.options(ch);
         access = a;
-        if (!setOptions) {
-            for (KernelOption option : SET_ORDER) {
-                if (option != KernelOption.SO_KEEPALIVE && a.channelOption(option) == null) {
-                    unsupported |= 1 << option.ordinal();
-                }
-            }
-            return;
-        }
         for (KernelOption option : SET_ORDER) {
+            if ((setMask & bit(option)) == 0) {
+                // Set by someone else (the framework, the listener): unsupported only if this transport cannot name it.
+                if (option != KernelOption.SO_KEEPALIVE && a.channelOption(option) == null) {
+                    unsupported |= bit(option);
+                }
+                continue;
+            }
             try {
                 if (!a.set(ch, option, settings.requested(option))) {
-                    unsupported |= 1 << option.ordinal();
+                    unsupported |= bit(option);
                 }
             } catch (RuntimeException e) {
                 // Validated values, so a refusal is the kernel's own (EPERM, a closed socket, ...); the read-back
@@ -128,6 +136,15 @@ final class SocketKeepAliveHandler extends ChannelInboundHandlerAdapter {
     private KernelOptionsReport readBack(Channel ch) {
         KernelOptionAccess a = access;
         assert a != null;
+        return readBack(settings, a, ch, unsupported);
+    }
+
+    /**
+     * Reads every option back from a socket and compares it with the request.
+     *
+     * @param unsupported the options the transport could not carry ({@link #bit}s)
+     */
+    static KernelOptionsReport readBack(SocketKeepAlive settings, KernelOptionAccess a, Channel ch, int unsupported) {
         List<OptionOutcome> outcomes = new ArrayList<>(REPORT_ORDER.length);
         for (KernelOption option : REPORT_ORDER) {
             long requested = settings.requested(option);
@@ -138,7 +155,7 @@ final class SocketKeepAliveHandler extends ChannelInboundHandlerAdapter {
                 effective = OptionOutcome.UNKNOWN;
             }
             OptionOutcome.Status status;
-            if ((unsupported & 1 << option.ordinal()) != 0) {
+            if ((unsupported & bit(option)) != 0) {
                 status = OptionOutcome.Status.UNSUPPORTED;
             } else if (effective == requested) {
                 status = OptionOutcome.Status.APPLIED;

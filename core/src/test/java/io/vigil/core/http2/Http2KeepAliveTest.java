@@ -23,7 +23,9 @@ import io.vigil.core.event.DeathReason;
 import io.vigil.core.event.PeerAlive;
 import io.vigil.core.event.PeerDead;
 import io.vigil.core.event.ProbeSent;
+import io.vigil.core.handler.ReadPath;
 import io.vigil.core.machine.HealthState;
+import io.vigil.core.metrics.HealthRecorder;
 import io.vigil.core.policy.KeepAlivePolicy;
 import io.vigil.core.testing.EventRecorder;
 import io.vigil.core.testing.TestChannel;
@@ -82,6 +84,11 @@ class Http2KeepAliveTest {
         }
     }
 
+    /** Where the keepalive learns of frames; {@link Http2CodecReadPathTest} runs every test here with the codec's. */
+    ReadPath readPath() {
+        return ReadPath.HANDLER;
+    }
+
     private void startServer(boolean multiplex, Http2FrameCodec codec) {
         List<ChannelHandler> vigil = new ArrayList<>(List.of(codec));
         if (multiplex) {
@@ -94,7 +101,7 @@ class Http2KeepAliveTest {
         }
         pair = new CodecPair(vigil.toArray(new ChannelHandler[0]), Http2FrameCodecBuilder.forClient().build(),
                 peerApp);
-        handler = Http2KeepAlive.install(pair.vigil.pipeline(), POLICY);
+        handler = Http2KeepAlive.install(pair.vigil.pipeline(), POLICY, HealthRecorder.NOOP, readPath());
         events = new EventRecorder(pair.vigil.ticker());
         pair.vigil.pipeline().addLast(app, events);
         pair.pump();

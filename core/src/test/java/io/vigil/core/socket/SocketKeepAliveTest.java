@@ -85,8 +85,9 @@ class SocketKeepAliveTest {
                                 OptionOutcome.Status.UNSUPPORTED));
                 assertThat(report.allApplied()).isFalse();
             }
+            // The listener's own report (AcceptPath.LISTENER: the trio is set once there) and the child's.
             assertThat(subjects).extracting(HealthSubject::side)
-                    .containsExactlyInAnyOrder(HealthSubject.CLIENT, HealthSubject.SERVER);
+                    .containsExactlyInAnyOrder(HealthSubject.CLIENT, HealthSubject.SERVER, HealthSubject.SERVER);
             assertThat(subjects).extracting(HealthSubject::protocol).containsOnly(SocketKeepAlive.PROTOCOL);
             // It removes itself in the loop task that reports, so ask on the loop.
             assertThat(ch.eventLoop().submit(() -> ch.pipeline().get(VigilPipeline.SOCKET_KEEPALIVE))
@@ -244,6 +245,38 @@ class SocketKeepAliveTest {
                 .first().isInstanceOf(KernelOptionsApplied.class);
         assertThat(events.get(1)).isInstanceOf(KernelOptionsException.class);
         assertThat(ch.isOpen()).isFalse();
+    }
+
+    @Test
+    void serverConfigurationTakesTheListenerPathByDefaultAndSwitchesPathsCleanly() {
+        ChannelHandler app = new ChannelInboundHandlerAdapter();
+        ChannelHandler serverApp = new ChannelInboundHandlerAdapter();
+        ServerBootstrap sb = new ServerBootstrap().handler(serverApp).childHandler(app);
+        SocketKeepAlive listener = SocketKeepAlive.of(POLICY);
+        assertThat(listener.acceptPath()).isEqualTo(AcceptPath.LISTENER);
+        assertThat(listener.childReports()).isEqualTo(SocketKeepAlive.DEFAULT_CHILD_REPORTS);
+        listener.configure(sb);
+        listener.configure(sb);
+        assertThat(sb.config().handler()).isInstanceOf(SocketKeepAlive.ListenerInitializer.class);
+        assertThat(SocketKeepAlive.ListenerInitializer.unwrap(sb.config().handler())).as("wrapped once")
+                .isSameAs(serverApp);
+        assertThat(sb.config().childHandler()).as("children untouched").isSameAs(app);
+
+        SocketKeepAlive.builder(POLICY).acceptPath(AcceptPath.EACH_CHILD).build().configure(sb);
+        assertThat(sb.config().handler()).as("the listener left alone").isSameAs(serverApp);
+        assertThat(SocketKeepAlive.Initializer.unwrap(sb.config().childHandler())).isSameAs(app);
+        assertThat(sb.config().childHandler()).isInstanceOf(SocketKeepAlive.Initializer.class);
+        listener.configure(sb);
+        assertThat(sb.config().childHandler()).as("back to the listener path").isSameAs(app);
+    }
+
+    @Test
+    void childReportsBelowOneAreRejectedWithTheRange() {
+        assertThatThrownBy(() -> SocketKeepAlive.builder(POLICY).childReports(0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("childReports : 0 (expected: >= 1, report one in n accepted children; 1 reports every"
+                        + " child)");
+        assertThat(SocketKeepAlive.builder(POLICY).childReports(1).build().childReports()).isEqualTo(1);
     }
 
     private static ChannelHandler collect(List<Object> events) {

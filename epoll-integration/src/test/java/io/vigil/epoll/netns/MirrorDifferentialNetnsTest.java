@@ -652,10 +652,10 @@ class MirrorDifferentialNetnsTest {
                     .isGreaterThanOrEqualTo(silenceMin - EVIDENCE_DELAY);
             // The kernel's verdict closed its socket: its evidence counts back from the latest tick's sample, not
             // from the verdict's time, and still holds the true silence.
-            Evidence k = p.kernelDead.value().evidence();
-            assertThat(k.sinceLastInboundNanos()).as("%s: kernel verdict's evidence, lower bound", name)
+            Evidence ke = p.kernelDead.value().evidence();
+            assertThat(ke.sinceLastInboundNanos()).as("%s: kernel verdict's evidence, lower bound", name)
                     .isLessThanOrEqualTo(p.kernelDead.nanos() - p.clock.startNanos(p.kernelRx));
-            assertThat(k.silenceAtMost().toNanos()).as("%s: kernel verdict's evidence, upper bound", name)
+            assertThat(ke.silenceAtMost().toNanos()).as("%s: kernel verdict's evidence, upper bound", name)
                     .isGreaterThanOrEqualTo(p.kernelDead.nanos() - p.clock.startNanos(p.kernelRx + 1)
                             - EVIDENCE_DELAY);
         }

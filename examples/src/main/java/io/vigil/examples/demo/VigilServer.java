@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A server that watches the connection a peer makes to it with the chosen {@link Layers}, all from the demo's one
- * policy: the kernel layer with {@link SocketKeepAlive} (set on the accepted socket and read back), the userspace
- * layer with {@link HeartbeatKeepAlive} (heartbeat framing, {@code KeepAliveHandler}, probe responder). This is the
- * only place the demo installs Vigil.
+ * policy: the kernel layer with {@link SocketKeepAlive} (set on the listener, inherited by each accepted socket and
+ * read back there), the userspace layer with {@link HeartbeatKeepAlive} (heartbeat framing, {@code KeepAliveHandler},
+ * probe responder). This is the only place the demo installs Vigil.
  *
  * <p><b>Thread safety:</b> thread-safe.
  */
@@ -82,7 +82,9 @@ final class VigilServer implements AutoCloseable {
             bootstrap.childOption(ChannelOption.SO_SNDBUF, sendBuffer);
         }
         if (layers.kernel()) {
-            SocketKeepAlive.builder(stage.policy()).recorder(stage.recorder()).build().configure(bootstrap);
+            // Set once on the listener (the default accept path); every child read back, for the demo's timeline.
+            SocketKeepAlive.builder(stage.policy()).recorder(stage.recorder()).childReports(1).build()
+                    .configure(bootstrap);
         }
         Channel listener = bootstrap.bind(host, 0).sync().channel();
         return stage.janitor().register(new VigilServer(listener, accepted));
