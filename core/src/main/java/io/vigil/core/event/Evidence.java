@@ -9,9 +9,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The silence is known to lie in {@code [sinceLastInboundNanos, sinceLastInboundNanos + silenceUncertaintyNanos]}.
  * Where the transport shows {@code TCP_INFO}, it is measured from the kernel's receipt of the peer's last data, in
- * whole jiffies: the uncertainty is one jiffy (4 ms at HZ 250). Elsewhere it is measured from the loop's stamp of the
- * last message, an upper bound of its arrival, so the uncertainty is the stamp margin (two timer ticks, 20 ms with
- * the default tick) plus however long the loop stalled before reading it.
+ * whole jiffies: the uncertainty is two jiffies (8 ms at HZ 250: the receipt's jiffy, and one more because the
+ * kernel's jiffies can lag the clock's boundary a little), more if the jiffy moved while {@code TCP_INFO} was read.
+ * Elsewhere it is measured from the loop's stamp of the last message, an upper bound of its arrival (tightened to a
+ * clock read at the end of its read batch), so the uncertainty is the stamp margin (two timer ticks, 20 ms with the
+ * default tick) plus however long the loop stalled before reading it.
  *
  * @param sinceLastInboundNanos time from the last inbound message to the verdict, a lower bound of the silence,
  *        nanoseconds

@@ -77,12 +77,14 @@ import org.jspecify.annotations.Nullable;
  * it in jiffies on the {@link KernelClock}, see the {@linkplain io.vigil.core.machine timing rules}), from the
  * kernel's receipt of the last data where the transport shows {@code TCP_INFO}. A verdict is never before the
  * kernel's earliest ({@code policy.kernelSchedule(hz).verdictEarliest()} after the true last arrival) and comes at
- * the kernel's expiry plus up to one timer tick (10 ms by default) plus the event loop's delay. Measured on epoll at
- * HZ 250, 2 busy threads on 2 shared cores, 66 policies: in one run 4.7 ms before to 19.6 ms after the kernel's
- * {@code ETIMEDOUT} as the JVM saw it (median 10.9 ms after); in a busier one (load average 8.9) 13.2 ms before to
- * 53.7 ms after (median 7.7 ms after; FIDELITY.md). Without {@code TCP_INFO} (NIO) the last
- * arrival is the loop's stamp, up to two ticks late (more after a loop stall), which can delay the schedule by that
- * or by one wheel granularity; never early.
+ * the kernel's expiry plus up to one timer tick (10 ms by default) plus the event loop's delay. Measured at HZ 250 on
+ * a quiet 2-core machine, 46 policies with idle and interval up to 60 s on epoll, io_uring and NIO: 0.1 to 15.6 ms
+ * after the kernel's {@code ETIMEDOUT} as the JVM saw it (median 6.4 ms); with 2 busy threads on 2 shared cores
+ * (load average 8.9), 13.2 ms before to 53.7 ms after (median 7.7 ms; FIDELITY.md). Without {@code TCP_INFO} (NIO)
+ * the last arrival is the read path's stamp, tightened to a clock read at the end of its read batch (measured 0.9 to
+ * 4.6 ms after the kernel's receipt; more after a loop stall): the schedule is the kernel's from that arrival, later
+ * by one wheel granularity where the lateness carries the first expiry past a multiple of it, or by one probe spacing
+ * where an off-grid user timeout lies within the lateness of an expiry; never early.
  *
  * <p>Probe jitter, on by default ({@link #DEFAULT_PROBE_JITTER} = 0.5, {@link #probeJitter(double)}): each channel
  * draws a lead {@code j} in {@code [0, J)}, {@code J = min(probeJitter × interval, idle / 2)}, and sends the first

@@ -57,8 +57,10 @@ final class VerdictEvidence {
         if (sample != null && receiptKnown && !grid.isNominal() && kernelReceiptsCount) {
             // The kernel's receipt, in whole jiffies: the data arrived within jiffy r, or, if the sample's jiffy
             // was not the same at both clock reads, within jiffies earliest .. r.
+            // The kernel's jiffies can lag the nominal boundary a little (its tick runs after it): a clock read
+            // just past a boundary may be a jiffy ahead of the sample's, so the earliest end allows one more jiffy.
             long r = KernelEvidence.receiptJiffy(sample, grid, sampleAfter);
-            long earliest = KernelEvidence.receiptJiffy(sample, grid, sampleBefore);
+            long earliest = KernelEvidence.receiptJiffy(sample, grid, sampleBefore - grid.tickNanos());
             silence = at - grid.startNanos(r + 1);
             uncertainty = grid.startNanos(r + 1) - grid.startNanos(Math.min(r, earliest));
         } else {
