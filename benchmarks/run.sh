@@ -4,6 +4,11 @@
 #
 #   benchmarks/run.sh                 # the record: >= 5 forks, pre-touched fixed heap; 3-4 hours on an IDLE 2-core machine
 #   benchmarks/run.sh --report-only   # only BENCHMARKS.md and the charts, from benchmarks/results/*.json
+#   benchmarks/run.sh --only e2e,fleet  # part of the record (record settings): only the named benchmarks are run and
+#                                     # their JSON replaced; the others' JSON stays, and machine.txt gets one more
+#                                     # section; BENCHMARKS.md says which parts are recorded and which are not.
+#                                     # Names: read write rearm rearmfloor rearmlatency floor armcancel tick
+#                                     # probecycle sweep herd e2e accept fleet
 #   benchmarks/run.sh --quick         # CI smoke: 1 fork, 1 short iteration, small sizes; writes benchmarks/target/quick/
 #                                     # (JSON, BENCHMARKS.md, charts), never the record
 #
@@ -17,7 +22,11 @@ cd "$(dirname "$0")/.."
 JAR=benchmarks/target/vigil-benchmarks.jar
 
 mode=record
-if [[ "${1:-}" == "--report-only" ]]; then
+ONLY=""
+if [[ "${1:-}" == "--only" ]]; then
+  ONLY=",${2:?--only needs a comma-separated list of benchmark names},"
+  shift 2
+elif [[ "${1:-}" == "--report-only" ]]; then
   mode=report
   shift
 elif [[ "${1:-}" == "--quick" ]]; then
@@ -58,9 +67,11 @@ mvn -B -q -pl core,epoll-integration,benchmarks -am package -DskipTests
 
 if [[ "$mode" != report ]]; then
   mkdir -p "$RESULTS" benchmarks/target
-  rm -f "$RESULTS"/*.json
+  if [[ -z "$ONLY" ]]; then
+    rm -f "$RESULTS"/*.json "$RESULTS/machine.txt"
+  fi
   {
-    echo "mode: $mode"
+    echo "mode: $mode${ONLY:+ (part: ${ONLY:1:-1})}"
     echo "cores: $(nproc)"
     echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
     echo "memory: $(free -g | awk '/^Mem:/ {print $2}') GiB"
@@ -70,12 +81,18 @@ if [[ "$mode" != report ]]; then
     echo "fork JVM arguments: $FORK_ARGS"
     echo "load before: $(uptime)"
     echo "started: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  } > "$RESULTS/machine.txt"
+  } >> "$RESULTS/machine.txt"
   # One JSON per benchmark, so a failure in one keeps the others; the load is sampled before each.
   EXTRA=("$@")
+  # Whether a benchmark is part of this run.
+  want() {
+    [[ -z "$ONLY" || "$ONLY" == *",$1,"* ]]
+  }
   run() {
     local name=$1
     shift
+    want "$name" || return 0
+    rm -f "$RESULTS/$name.json"
     echo "load before $name: $(uptime)" >> "$RESULTS/machine.txt"
     java -jar "$JAR" "$@" -jvmArgsAppend "$FORK_ARGS" -prof gc -rf json -rff "$RESULTS/$name.json" ${EXTRA[@]+"${EXTRA[@]}"} 2>&1 \
       | tee "benchmarks/target/jmh-$name.log" \
@@ -94,17 +111,34 @@ if [[ "$mode" != report ]]; then
   run sweep 'ExpirySweepBenchmark.sweep' -p impl=ish,vigil "${JMH[@]}"
   run herd 'ExpirySweepBenchmark.herd' -p duePerMille=1000 "${HERD[@]}"
   # End to end (separate load-generator processes; loopback only).
-  echo "load before e2e: $(uptime)" >> "$RESULTS/machine.txt"
-  java "${HEAP[@]}" -XX:+AlwaysPreTouch -Dio.netty.leakDetection.level=disabled -cp "$JAR" \
-    io.vigil.benchmarks.e2e.EchoBench "$RESULTS/e2e.json" "${E2E[@]}" 2>&1 | tee benchmarks/target/e2e.log | grep -E '^e2e: wrote' || true
-  echo "load before accept: $(uptime)" >> "$RESULTS/machine.txt"
-  java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -Dio.netty.leakDetection.level=disabled -cp "$JAR" \
-    io.vigil.benchmarks.e2e.AcceptBench "$RESULTS/accept.json" "${ACCEPT[@]}" 2>&1 | tee benchmarks/target/accept.log | grep -E '^accept: wrote' || true
-  echo "load before fleet: $(uptime)" >> "$RESULTS/machine.txt"
-  # The fleet needs about 2 descriptors per connection across its two processes.
-  (ulimit -n 262144 2>/dev/null || ulimit -n "$(ulimit -Hn)"; \
-    java -Xms4g -Xmx4g -XX:+AlwaysPreTouch -Dio.netty.leakDetection.level=disabled -cp "$JAR" \
-      io.vigil.benchmarks.e2e.IdleFleet "$RESULTS/fleet.json" "${FLEET[@]}") 2>&1 | tee benchmarks/target/fleet.log | grep -E '^fleet: wrote' || true
+  if want e2e; then
+    rm -f "$RESULTS/e2e.json"
+    echo "load before e2e: $(uptime)" >> "$RESULTS/machine.txt"
+    java "${HEAP[@]}" -XX:+AlwaysPreTouch -Dio.netty.leakDetection.level=disabled -cp "$JAR" \
+      io.vigil.benchmarks.e2e.EchoBench "$RESULTS/e2e.json" "${E2E[@]}" 2>&1 | tee benchmarks/target/e2e.log | grep -E '^e2e: wrote' || true
+  fi
+  if want accept; then
+    rm -f "$RESULTS/accept.json"
+    echo "load before accept: $(uptime)" >> "$RESULTS/machine.txt"
+    java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -Dio.netty.leakDetection.level=disabled -cp "$JAR" \
+      io.vigil.benchmarks.e2e.AcceptBench "$RESULTS/accept.json" "${ACCEPT[@]}" 2>&1 | tee benchmarks/target/accept.log | grep -E '^accept: wrote' || true
+  fi
+  if want fleet; then
+    rm -f "$RESULTS/fleet.json"
+    echo "load before fleet: $(uptime)" >> "$RESULTS/machine.txt"
+    # The fleet needs one descriptor per connection in each of its two processes: as many connections as the
+    # descriptor limit allows (a container's hard RLIMIT_NOFILE may be below the target), said in machine.txt.
+    (ulimit -n 262144 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+      n=${FLEET[0]}
+      max=$(( $(ulimit -n) - 1000 ))
+      if (( n > max )); then
+        echo "fleet: $max connections, not $n: RLIMIT_NOFILE is $(ulimit -n) (hard $(ulimit -Hn)) per process" \
+          | tee -a "$RESULTS/machine.txt"
+        n=$max
+      fi
+      java -Xms4g -Xmx4g -XX:+AlwaysPreTouch -Dio.netty.leakDetection.level=disabled -cp "$JAR" \
+        io.vigil.benchmarks.e2e.IdleFleet "$RESULTS/fleet.json" "$n" "${FLEET[@]:1}") 2>&1 | tee benchmarks/target/fleet.log | grep -E '^fleet: wrote' || true
+  fi
   {
     echo "load after: $(uptime)"
     echo "finished: $(date -u +%Y-%m-%dT%H:%M:%SZ)"

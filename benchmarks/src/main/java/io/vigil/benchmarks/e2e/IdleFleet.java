@@ -58,6 +58,16 @@ public final class IdleFleet {
      * @throws Exception on failure
      */
     public static void main(String[] args) throws Exception {
+        try {
+            run(args);
+        } catch (Exception | Error e) {
+            // The event loops' threads would keep the JVM (and run.sh) waiting after a failed set-up.
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         Path out = Path.of(args[0]);
         int connections = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
         long window = args.length > 2 ? Long.parseLong(args[2]) : 60_000;
@@ -69,8 +79,9 @@ public final class IdleFleet {
             runs.add(once(transport, mode, connections, window, idle, interval));
             System.err.println("fleet: " + runs.get(runs.size() - 1));
         }
-        String limit = "the file-descriptor limit (" + connections + " connections need about " + 2 * connections
-                + " descriptors across the two processes) and the 2-core machine's memory shared with other work";
+        String limit = "the descriptor limit per process (RLIMIT_NOFILE; each of the two processes holds one "
+                + "descriptor per connection: " + connections + " connections; benchmarks/run.sh says in machine.txt "
+                + "when the limit cut the target)";
         String json = String.format(Locale.ROOT, "{\"connections\":%d,\"transport\":\"%s\",\"idle\":\"%s\","
                         + "\"interval\":\"%s\",\"window\":\"%d ms\",\"limit\":\"%s\",\"runs\":[%n%s%n]}%n",
                 connections, transport, idle, interval, window, limit, String.join(",\n", runs));
