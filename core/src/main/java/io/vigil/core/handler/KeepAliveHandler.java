@@ -132,8 +132,8 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
     /** This channel's draw in [0, 1), taken once when it becomes active. */
     private double jitterDraw;
     private long jitterNanos;
-    /** How far ahead of the machine's own deadline the timer is armed: the jitter, or 0 (see {@link #arm}). */
-    private long lead;
+    /** Whether the timer is armed this channel's jitter ahead of the machine's deadline (see {@link #arm}). */
+    private boolean leading;
     /** The machine's expiry that sent the current episode's first probe early, if {@link #episodeLed}. */
     private long ledExpiry;
     private boolean episodeLed;
@@ -150,8 +150,6 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
      * argument whenever it needs the time of the last arrival.
      */
     private long latestRx;
-    /** {@link #latestRx} as of the latest read batch's end (see {@link #channelReadComplete}). */
-    private long refinedRx;
     /**
      * True until the first inbound message after the machine's latest tick: that message is handed to the machine
      * at once ({@link HealthStateMachine#onInbound}), so that it can end a probing episode; the ones after it only
@@ -210,6 +208,13 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
             tick = TimerWheels.config().tickNanos();
         } catch (IllegalArgumentException badTimerProperty) {
             tick = Long.MAX_VALUE; // reported when the timer is armed; no jitter meanwhile
+        }
+        Entry e = entry;
+        if (leading && e != null) {
+            // The lead was this jitter: the machine gets its deadline back before the jitter changes (the timer
+            // still fires at the led time, which the tick treats as a lead).
+            e.moveDeadline(e.deadline() + jitterNanos);
+            leading = false;
         }
         jitterNanos = ProbeJitter.offsetNanos(newPolicy, probeJitter, jitterDraw, tick);
         peerProbesProveLife = newPolicy.proofOfLife() == ProofOfLife.ANY_MESSAGE;
@@ -464,24 +469,23 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
      */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
-        if (latestRx != refinedRx) {
-            refineLatestInbound();
+        HealthTimer t = timer;
+        // Stamped in this batch: the latest stamp is the loop's current one (a refined stamp lies below it).
+        if (t != null && latestRx == t.stamp()) {
+            refineLatestInbound(t);
         }
         ctx.fireChannelReadComplete();
     }
 
-    private void refineLatestInbound() {
-        refinedRx = latestRx;
+    private void refineLatestInbound(HealthTimer t) {
         Entry e = entry;
-        HealthTimer t = timer;
         KernelEvidence k = kernel;
-        if (e == null || t == null || k == null || (k.canSee() && peerProbesProveLife)) {
+        if (e == null || k == null || (k.canSee() && peerProbesProveLife)) {
             return;
         }
         long precise = t.preciseNow();
         if (precise - latestRx < 0) {
             latestRx = precise;
-            refinedRx = precise;
             e.refineInbound(precise);
         }
     }
@@ -605,7 +609,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
         jitterDraw = ThreadLocalRandom.current().nextDouble();
         setPolicy(policy);
         e.activate(policy, now);
-        lead = 0;
+        leading = false;
         arm(e, t);
     }
 
@@ -642,7 +646,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
         ProbeDispatch d = probes;
         ChannelSnapshot seen = TickObserver.observe(ch, t, k, p, latestRx, e, peerProbesProveLife,
                 d == null ? now : d.lastSentAt(), now);
-        long led = lead;
+        boolean led = leading;
         restoreLead(e); // after the lag was judged against the time the timer was asked to fire
         long expiry = e.deadline();
         TickAction action = e.onTick(p, now, seen);
@@ -652,7 +656,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
                 arm(e, t);
                 break;
             case PROBE:
-                episodeLed = led != 0 && e.probesOut() == 1;
+                episodeLed = led && e.probesOut() == 1;
                 ledExpiry = expiry;
                 t.schedule(e);
                 probe(c, t, e, e.probesOut());
@@ -675,18 +679,18 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
      * gives it back its deadline before it reads or replaces it.
      */
     private void arm(Entry e, HealthTimer t) {
-        if (lead == 0 && jitterNanos != 0 && e.state() == HealthState.ACTIVE) {
-            lead = jitterNanos;
-            e.moveDeadline(e.deadline() - lead);
+        if (!leading && jitterNanos != 0 && e.state() == HealthState.ACTIVE) {
+            leading = true;
+            e.moveDeadline(e.deadline() - jitterNanos);
         }
         t.schedule(e);
     }
 
     /** Undoes {@link #arm}'s lead, so the machine sees the expiry it computed. */
     private void restoreLead(Entry e) {
-        if (lead != 0) {
-            e.moveDeadline(e.deadline() + lead);
-            lead = 0;
+        if (leading) {
+            e.moveDeadline(e.deadline() + jitterNanos);
+            leading = false;
         }
     }
 
@@ -794,7 +798,7 @@ public class KeepAliveHandler extends ChannelDuplexHandler implements HealthFeed
             latestRx = now;
             quietSinceTick = true;
             e.activate(policy, now);
-            lead = 0;
+            leading = false;
             arm(e, t);
             return;
         }
