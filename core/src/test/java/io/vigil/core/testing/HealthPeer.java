@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One connection with heartbeat keepalive on a {@link TestChannel}, driven by hand: the mock clock moves one timer
  * tick at a time (the idiom of {@code KeepAliveHandlerTest}), and the test plays the remote peer by answering
- * probes, sending data or staying silent. Heartbeat frames travel as objects; no codec is involved.
+ * probes, sending data or staying silent. Heartbeat frames travel as objects; no codec is involved. Probe jitter is
+ * off: the scripted totals pin exact probe times, in every module (examples runs with the default jitter).
  */
 public final class HealthPeer implements AutoCloseable {
 
@@ -29,7 +30,7 @@ public final class HealthPeer implements AutoCloseable {
 
     private HealthPeer(KeepAlivePolicy policy, HealthRecorder recorder) {
         handler = new KeepAliveHandler(policy, HeartbeatProber.INSTANCE, recorder, KernelClock.NOMINAL)
-                .exceptionOnVerdict(true);
+                .probeJitter(0).exceptionOnVerdict(true);
         channel = TestChannel.create(handler, HeartbeatResponder.handler());
         events = new EventRecorder(channel.ticker());
         channel.pipeline().addLast(events);
