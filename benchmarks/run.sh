@@ -2,7 +2,7 @@
 # The benchmark record: builds the runnable jar, runs the whole suite, then regenerates BENCHMARKS.md and its charts
 # (BENCHMARKS.png, BENCHMARKS-e2e.png, BENCHMARKS-fleet.png) at the repository root from the JSON.
 #
-#   benchmarks/run.sh                 # the record: >= 5 forks, pre-touched fixed heap; 3-4 hours on an IDLE 2-core machine
+#   benchmarks/run.sh                 # the record: 5 forks, pre-touched fixed heap; about 2.5 hours on an IDLE 2-core machine
 #   benchmarks/run.sh --report-only   # only BENCHMARKS.md and the charts, from benchmarks/results/*.json
 #   benchmarks/run.sh --only e2e,fleet  # part of the record (record settings): only the named benchmarks are run and
 #                                     # their JSON replaced; the others' JSON stays, and machine.txt gets one more
@@ -13,8 +13,9 @@
 #                                     # (JSON, BENCHMARKS.md, charts), never the record
 #
 # Extra arguments after the option are passed to every JMH run.
-# JMH settings of the record (PERFORMANCE.md): 5 forks, 5 x 1 s warm-up, 10 x 1 s measurement, -prof gc, JSON;
-# every fork -Xms12g -Xmx12g -XX:+AlwaysPreTouch (also in the benchmarks' @Fork, repeated here so that no
+# JMH settings of the record: 5 forks, 2 x 1 s warm-up, 3 x 1 s measurement, -prof gc, JSON (the report's intervals
+# are over forks; a 12 GiB pre-touch cost 5-19 s per fork on this VM, 6 GiB 3 s, and a million channels fit in 6);
+# every fork -Xms6g -Xmx6g -Xmn2g -XX:+AlwaysPreTouch (also in the benchmarks' @Fork, repeated here so that no
 # command-line override loses it). The machine's load is sampled before, between the benchmarks and after, and the
 # report states it when the machine was not idle.
 set -euo pipefail
@@ -50,8 +51,8 @@ else
   RESULTS=benchmarks/results
   MD=BENCHMARKS.md
   PNG=BENCHMARKS.png
-  HEAP=(-Xms12g -Xmx12g)
-  JMH=(-f 5 -wi 5 -w 1s -i 10 -r 1s)
+  HEAP=(-Xms6g -Xmx6g)
+  JMH=(-f 5 -wi 2 -w 1s -i 3 -r 1s)
   HERD=(-f 5)
   LATENCY=("${JMH[@]}")
   E2E=(5 5000 20000 16 20000)
@@ -60,7 +61,7 @@ else
 fi
 FORK_ARGS="${HEAP[*]} -XX:+AlwaysPreTouch -XX:+UseParallelGC -XX:-UseAdaptiveSizePolicy -Dio.netty.leakDetection.level=disabled"
 if [[ "$mode" == record ]]; then
-  FORK_ARGS="$FORK_ARGS -Xmn4g"
+  FORK_ARGS="$FORK_ARGS -Xmn2g"
 fi
 
 mvn -B -q -pl core,epoll-integration,benchmarks -am package -DskipTests

@@ -3,6 +3,8 @@ package io.vigil.benchmarks.e2e;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.vigil.core.probe.HeartbeatCodec;
@@ -17,12 +19,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The peers of {@link IdleFleet}, a <b>separate process</b>: opens {@code connections} loopback connections (local
- * addresses 127.0.0.2, .3, … so that no address runs out of ephemeral ports), each answering the server's heartbeat
+ * addresses 127.0.{@code block}.2, .3, … so that no address runs out of ephemeral ports; each run of the fleet uses
+ * its own block, since the previous run's closed connections hold their ports in TIME_WAIT), each answering the server's heartbeat
  * probes and sending nothing else. Prints {@code VICTIM <address>} (the connection that will play dead) and
  * {@code READY}; then on the line {@code stop} from stdin stops reading the victim's socket (its process no longer
  * answers, its kernel still ACKs: a hung peer) and prints {@code STOPPED}; exits at end of input.
  *
- * <pre>{@code FleetPeers <transport> <port> <connections>}</pre>
+ * <pre>{@code FleetPeers <transport> <port> <connections> <block>}</pre>
  *
  * <p><b>Thread safety:</b> a command-line tool.
  *
@@ -36,6 +39,14 @@ public final class FleetPeers {
     private FleetPeers() {
     }
 
+    /** Closes a connection the server reset (it closes with our replies unread when its run ends), quietly. */
+    private static final class CloseOnException extends ChannelInboundHandlerAdapter {
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
     /**
      * Runs the peers.
      *
@@ -46,13 +57,15 @@ public final class FleetPeers {
         String transport = args[0];
         int port = Integer.parseInt(args[1]);
         int connections = Integer.parseInt(args[2]);
+        int block = Integer.parseInt(args[3]);
         EventLoopGroup group = Net.group(transport, 1, "fleet-peers");
         try {
             Bootstrap b = new Bootstrap().group(group).channel(Net.channel(transport))
                     .handler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            ch.pipeline().addLast(new HeartbeatCodec()).addLast(HeartbeatResponder.handler());
+                            ch.pipeline().addLast(new HeartbeatCodec()).addLast(HeartbeatResponder.handler())
+                                    .addLast(new CloseOnException());
                         }
                     });
             List<Channel> channels = new ArrayList<>(connections);
@@ -60,7 +73,7 @@ public final class FleetPeers {
             for (int i = 0; i < connections; i += BATCH) {
                 List<ChannelFuture> batch = new ArrayList<>();
                 for (int k = i; k < Math.min(connections, i + BATCH); k++) {
-                    InetSocketAddress local = new InetSocketAddress("127.0.0." + (2 + k / PER_ADDRESS), 0);
+                    InetSocketAddress local = new InetSocketAddress("127.0." + block + "." + (2 + k / PER_ADDRESS), 0);
                     batch.add(b.connect(server, local));
                 }
                 for (ChannelFuture f : batch) {

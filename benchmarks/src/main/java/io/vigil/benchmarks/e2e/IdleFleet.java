@@ -75,8 +75,9 @@ public final class IdleFleet {
         Duration interval = Duration.ofMillis(args.length > 4 ? Long.parseLong(args[4]) : 1_000);
         String transport = Net.transports().get(0);
         List<String> runs = new ArrayList<>();
-        for (String mode : new String[] {"vigil", "ish", "kernel"}) {
-            runs.add(once(transport, mode, connections, window, idle, interval));
+        String[] modes = {"vigil", "ish", "kernel"};
+        for (int m = 0; m < modes.length; m++) {
+            runs.add(once(transport, modes[m], connections, window, idle, interval, m + 1));
             System.err.println("fleet: " + runs.get(runs.size() - 1));
         }
         String limit = "the descriptor limit per process (RLIMIT_NOFILE; each of the two processes holds one "
@@ -90,7 +91,7 @@ public final class IdleFleet {
     }
 
     static String once(String transport, String mode, int connections, long windowMs, Duration idle,
-                       Duration interval) throws Exception {
+                       Duration interval, int addressBlock) throws Exception {
         long heap0 = Footprint.retained();
         EventLoopGroup group = Net.group(transport, 1, LOOP_NAME);
         AtomicInteger active = new AtomicInteger();
@@ -117,7 +118,8 @@ public final class IdleFleet {
             }
             Channel server = sb.bind(Net.HOST, 0).sync().channel();
             int port = ((InetSocketAddress) server.localAddress()).getPort();
-            peers = Net.java("1g", FleetPeers.class, transport, String.valueOf(port), String.valueOf(connections));
+            peers = Net.java("1g", FleetPeers.class, transport, String.valueOf(port), String.valueOf(connections),
+                    String.valueOf(addressBlock));
             String v = Net.readLine(peers.getInputStream(), Duration.ofSeconds(300));
             if (!v.startsWith("VICTIM ")) {
                 throw new IOException("peers: " + v);

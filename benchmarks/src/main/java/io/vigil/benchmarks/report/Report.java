@@ -146,8 +146,9 @@ public final class Report {
         }
         md.append("```\n\n");
         md.append(loadStatement(machine)).append("\n\n");
-        md.append("Settings: JMH 1.37, average time, ≥ 5 forks, 5 × 1 s warm-up, 10 × 1 s measurement, `-prof gc`, "
-                + "`-Xms12g -Xmx12g -Xmn4g -XX:+AlwaysPreTouch -XX:+UseParallelGC` (a fixed, pre-touched heap: on "
+        md.append("Settings: JMH 1.37, average time, 5 forks, 2 × 1 s warm-up, 3 × 1 s measurement per fork (the "
+                + "intervals are over forks, so the time goes to forks), `-prof gc`, "
+                + "`-Xms6g -Xmx6g -Xmn2g -XX:+AlwaysPreTouch -XX:+UseParallelGC` (a fixed, pre-touched heap: on "
                 + "these virtual machines the first touch of a fresh page costs about 10 µs, which would otherwise "
                 + "land on whichever side allocates), leak detector off. Time: a ticker that reads "
                 + "`System.nanoTime()` like Netty's system ticker plus an offset the benchmarks advance. Channels "

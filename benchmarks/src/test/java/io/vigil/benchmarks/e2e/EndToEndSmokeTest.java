@@ -27,7 +27,7 @@ class EndToEndSmokeTest {
 
     @Test
     void idleFleetMeasuresAndVigilDetectsTheHungPeer() throws Exception {
-        String run = IdleFleet.once(TRANSPORT, "vigil", 200, 300, Duration.ofSeconds(1), Duration.ofSeconds(1));
+        String run = IdleFleet.once(TRANSPORT, "vigil", 200, 300, Duration.ofSeconds(1), Duration.ofSeconds(1), 9);
         assertThat(Double.parseDouble(EchoBench.field(run, "heapBytesPerConnection"))).as(run).isPositive();
         assertThat(Double.parseDouble(EchoBench.field(run, "detectionMs"))).as(run).isPositive();
     }
