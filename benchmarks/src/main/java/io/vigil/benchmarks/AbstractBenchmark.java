@@ -47,11 +47,22 @@ public abstract class AbstractBenchmark {
      * @return a permutation
      */
     protected static int[] shuffled(int n) {
+        return shuffled(n, SEED);
+    }
+
+    /**
+     * Returns 0 .. n-1 in a random order drawn from {@code seed}.
+     *
+     * @param n how many
+     * @param seed the seed
+     * @return a permutation
+     */
+    protected static int[] shuffled(int n, long seed) {
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        SplittableRandom random = new SplittableRandom(SEED);
+        SplittableRandom random = new SplittableRandom(seed);
         for (int i = n - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);
             int t = order[i];

@@ -22,6 +22,13 @@ import org.openjdk.jmh.annotations.TearDown;
  * state of the one just re-armed (one dependent operation at a time, a latency figure); only for designs with a
  * per-channel state object ({@code heap}, {@code vigil}); compare with {@link LatencyFloorBenchmark} on the same run.
  *
+ * <p><b>Two orders, alternating per pass.</b> A list-based wheel links an entry next to the entries re-armed just
+ * before and after it into the same slot. Were every pass over the channels in the same order, unlinking a channel
+ * would touch the channels due a few operations later in this pass and bring them into the cache: the benchmark
+ * would prefetch for the wheel (measured: a dependent re-arm at 1M came out at half the machine's dependent chase).
+ * So passes alternate between two independent permutations (and, for the dependent variant, two independent
+ * cycles): a channel's neighbours from the previous pass sit at random places in this one.
+ *
  * @since 0.1
  */
 public abstract class AbstractRearm extends TimerBench {
@@ -45,6 +52,9 @@ public abstract class AbstractRearm extends TimerBench {
     private long[] delays;
     private long[] ownDelay;
     private int[] order;
+    private int[] otherOrder;
+    private boolean second;
+    private int steps;
     private boolean random;
     private boolean linked;
     private int next;
@@ -60,6 +70,7 @@ public abstract class AbstractRearm extends TimerBench {
         delays = randomDelays(DELAYS);
         ownDelay = randomDelays(channels);
         order = shuffled(channels);
+        otherOrder = shuffled(channels, SEED + 2);
         String design = impl.equals("ish-read") ? "heap" : impl.equals("vigil-read") ? "vigil" : impl;
         readPath = impl.equals("ish-read") ? 1 : impl.equals("vigil-read") ? 2 : 0;
         timers = TimerDesigns.create(design, channels, this);
@@ -73,11 +84,15 @@ public abstract class AbstractRearm extends TimerBench {
         }
         check(timers.firesShortTimer(channels), impl + ": a short timer fires");
         int[] successor = new int[channels];
+        int[] otherSuccessor = new int[channels];
         for (int k = 0; k < channels; k++) {
             successor[order[k]] = order[(k + 1) % channels];
+            otherSuccessor[otherOrder[k]] = otherOrder[(k + 1) % channels];
         }
-        linked = timers.link(successor);
+        linked = timers.link(successor, otherSuccessor);
         next = 0;
+        steps = 0;
+        second = false;
         nextDelay = 0;
         current = order[0];
     }
@@ -109,9 +124,10 @@ public abstract class AbstractRearm extends TimerBench {
 
     /** The next channel of the shuffled order (independent operations: throughput). */
     protected final void independent() {
-        int i = order[next];
+        int i = (second ? otherOrder : order)[next];
         if (++next == channels) {
             next = 0;
+            second = !second;
         }
         op(i);
     }
@@ -123,6 +139,10 @@ public abstract class AbstractRearm extends TimerBench {
         }
         int i = current;
         op(i);
-        current = timers.next(i);
+        current = timers.next(i, second);
+        if (++steps == channels) {
+            steps = 0; // a whole cycle: the next pass follows the other one (both visit every channel)
+            second = !second;
+        }
     }
 }

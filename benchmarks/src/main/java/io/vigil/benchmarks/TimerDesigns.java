@@ -50,12 +50,13 @@ public abstract class TimerDesigns {
     public abstract void cancel(int i);
 
     /**
-     * Sets the successor of every channel for the dependent (latency-bound) variant, where one exists.
+     * Sets the successors of every channel for the dependent (latency-bound) variant, where one exists.
      *
      * @param successor channel i's successor in a single random cycle
-     * @return false if the design has no per-channel state object to hold the link
+     * @param second channel i's successor in a second, independent random cycle
+     * @return false if the design has no per-channel state object to hold the links
      */
-    public boolean link(int[] successor) {
+    public boolean link(int[] successor, int[] second) {
         return false;
     }
 
@@ -64,9 +65,10 @@ public abstract class TimerDesigns {
      * address depends on this one's state: one dependent operation at a time).
      *
      * @param i the channel
+     * @param inSecond true to follow the second cycle
      * @return its successor
      */
-    public int next(int i) {
+    public int next(int i, boolean inSecond) {
         throw new UnsupportedOperationException("no per-channel state object");
     }
 
@@ -114,16 +116,16 @@ public abstract class TimerDesigns {
         }
 
         @Override
-        public boolean link(int[] successor) {
+        public boolean link(int[] successor, int[] second) {
             for (int i = 0; i < successor.length; i++) {
-                states[i].link(successor[i]);
+                states[i].link(successor[i], second[i]);
             }
             return true;
         }
 
         @Override
-        public int next(int i) {
-            return states[i].next();
+        public int next(int i, boolean inSecond) {
+            return states[i].next(inSecond);
         }
     }
 

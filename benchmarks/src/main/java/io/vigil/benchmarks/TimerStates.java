@@ -26,18 +26,20 @@ public final class TimerStates {
     /** A per-channel state that holds the next channel of a dependent chain (the latency-bound variants). */
     public interface Linked {
         /**
-         * Returns the next channel.
+         * Returns the next channel in one of the two chains.
          *
+         * @param second true for the second chain
          * @return its index
          */
-        int next();
+        int next(boolean second);
 
         /**
-         * Sets the next channel.
+         * Sets the next channel in each of the two chains.
          *
-         * @param next its index
+         * @param next its index in the first chain
+         * @param second its index in the second chain
          */
-        void link(int next);
+        void link(int next, int second);
     }
 
     /** Counts expiries across all timers of a benchmark. */
@@ -56,17 +58,20 @@ public final class TimerStates {
         public @Nullable ScheduledFuture<?> future;
         /** The clock at the latest expiry (or, for the {@code ish-read} path, at the latest read batch). */
         public long lastRun;
-        /** The next channel of a dependent chain (latency-bound variants). */
+        /** The next channel of the first and of the second dependent chain (latency-bound variants). */
         public int next;
+        /** See {@link #next}. */
+        public int nextInSecond;
 
         @Override
-        public int next() {
-            return next;
+        public int next(boolean second) {
+            return second ? nextInSecond : next;
         }
 
         @Override
-        public void link(int next) {
+        public void link(int next, int second) {
             this.next = next;
+            this.nextInSecond = second;
         }
         /** Expiries of this timer. */
         public int fires;
@@ -129,17 +134,20 @@ public final class TimerStates {
         public int fires;
         /** The loop time stamped by the latest read (the {@code vigil-read} path). */
         public long latestRx;
-        /** The next channel of a dependent chain (latency-bound variants). */
+        /** The next channel of the first and of the second dependent chain (latency-bound variants). */
         public int next;
+        /** See {@link #next}. */
+        public int nextInSecond;
 
         @Override
-        public int next() {
-            return next;
+        public int next(boolean second) {
+            return second ? nextInSecond : next;
         }
 
         @Override
-        public void link(int next) {
+        public void link(int next, int second) {
             this.next = next;
+            this.nextInSecond = second;
         }
 
         /**

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * At most 64 B of health and timer state per channel, measured on live objects of this VM, and what a Vigil handler
- * adds in all against IdleStateHandler measured the same way (10k channels, as PERFORMANCE.md asks).
+ * adds in all against IdleStateHandler measured the same way (10k channels; the target is in BENCHMARKS.md).
  */
 class FootprintTest {
 

@@ -3,11 +3,13 @@ package io.vigil.benchmarks.e2e;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.vigil.core.probe.HeartbeatCodec;
+import io.vigil.core.probe.HeartbeatFrame;
 import io.vigil.core.probe.HeartbeatResponder;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -23,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * its own block, since the previous run's closed connections hold their ports in TIME_WAIT), each answering the server's heartbeat
  * probes and sending nothing else. Prints {@code VICTIM <address>} (the connection that will play dead) and
  * {@code READY}; then on the line {@code stop} from stdin stops reading the victim's socket (its process no longer
- * answers, its kernel still ACKs: a hung peer) and prints {@code STOPPED}; exits at end of input.
+ * answers, its kernel still ACKs: a hung peer) and prints {@code STOPPED}; on the line {@code count} prints
+ * {@code PINGS <n>}, the server's probes received so far on all connections; exits at end of input.
  *
  * <pre>{@code FleetPeers <transport> <port> <connections> <block>}</pre>
  *
@@ -37,6 +40,24 @@ public final class FleetPeers {
     private static final int BATCH = 500;
 
     private FleetPeers() {
+    }
+
+    /** Counts the server's pings (shared: every channel runs on the peers' one event loop). */
+    @ChannelHandler.Sharable
+    private static final class CountPings extends ChannelInboundHandlerAdapter {
+        private final long[] pings;
+
+        CountPings(long[] pings) {
+            this.pings = pings;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof HeartbeatFrame && ((HeartbeatFrame) msg).isPing()) {
+                pings[0]++;
+            }
+            ctx.fireChannelRead(msg);
+        }
     }
 
     /** Closes a connection the server reset (it closes with our replies unread when its run ends), quietly. */
@@ -59,12 +80,15 @@ public final class FleetPeers {
         int connections = Integer.parseInt(args[2]);
         int block = Integer.parseInt(args[3]);
         EventLoopGroup group = Net.group(transport, 1, "fleet-peers");
+        long[] pings = new long[1];
+        CountPings countPings = new CountPings(pings);
         try {
             Bootstrap b = new Bootstrap().group(group).channel(Net.channel(transport))
                     .handler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            ch.pipeline().addLast(new HeartbeatCodec()).addLast(HeartbeatResponder.handler())
+                            ch.pipeline().addLast(new HeartbeatCodec()).addLast(countPings)
+                                    .addLast(HeartbeatResponder.handler())
                                     .addLast(new CloseOnException());
                         }
                     });
@@ -91,7 +115,11 @@ public final class FleetPeers {
             System.out.flush();
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line = in.readLine(); line != null; line = in.readLine()) {
-                if ("stop".equals(line)) {
+                if ("count".equals(line)) {
+                    long n = group.next().submit(() -> pings[0]).get(10, TimeUnit.SECONDS);
+                    System.out.println("PINGS " + n);
+                    System.out.flush();
+                } else if ("stop".equals(line)) {
                     victim.eventLoop().submit(() -> victim.config().setAutoRead(false)).sync();
                     System.out.println("STOPPED");
                     System.out.flush();

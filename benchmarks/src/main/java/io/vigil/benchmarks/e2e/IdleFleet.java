@@ -9,6 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.vigil.benchmarks.footprint.Footprint;
+import io.vigil.benchmarks.footprint.HeapHistogram;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.GarbageCollectorMXBean;
@@ -30,8 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * An idle fleet: {@code connections} idle loopback connections on one server event loop, the peers in a separate
  * process ({@link FleetPeers}) answering probes, for each mode: {@code vigil} (KeepAliveHandler), {@code ish}
  * (IdleStateHandler + heartbeat prober) and {@code kernel} (TCP keepalive alone, same idle and interval). Over a
- * window: the loop thread's CPU, its wake-ups (context switches from {@code /proc}), its allocation, GC count, and
- * the live heap per connection; then the detection time of one peer that stops reading (its kernel still ACKs).
+ * window: the loop thread's CPU, its wake-ups (context switches from {@code /proc}), its allocation, GC count, the
+ * probes the peers received; then the detection time of one peer that stops reading (its kernel still ACKs); then
+ * the live heap per connection (in total and by class, from the heap histogram).
  * Writes {@code fleet.json} for the report.
  *
  * <pre>{@code java -cp vigil-benchmarks.jar io.vigil.benchmarks.e2e.IdleFleet <out.json> [connections] \
@@ -92,7 +94,9 @@ public final class IdleFleet {
 
     static String once(String transport, String mode, int connections, long windowMs, Duration idle,
                        Duration interval, int addressBlock) throws Exception {
+        long fds0 = openDescriptors();
         long heap0 = Footprint.retained();
+        HeapHistogram histogram0 = HeapHistogram.take();
         EventLoopGroup group = Net.group(transport, 1, LOOP_NAME);
         AtomicInteger active = new AtomicInteger();
         AtomicLong victimClosedAt = new AtomicLong();
@@ -135,7 +139,6 @@ public final class IdleFleet {
             if (active.get() < connections) {
                 throw new IOException("only " + active.get() + " of " + connections + " connections accepted");
             }
-            long heapPerConnection = (Footprint.retained() - heap0) / connections;
             long loopId = group.next().submit(() -> Thread.currentThread().getId()).get(10, TimeUnit.SECONDS);
             com.sun.management.ThreadMXBean threads =
                     (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -143,6 +146,7 @@ public final class IdleFleet {
             long alloc0 = threads.getThreadAllocatedBytes(loopId);
             long switches0 = contextSwitches();
             long gc0 = gcCount();
+            long pings0 = pings(peers);
             long t0 = System.nanoTime();
             Thread.sleep(windowMs);
             long wall = System.nanoTime() - t0;
@@ -150,6 +154,7 @@ public final class IdleFleet {
             double wakeups = (contextSwitches() - switches0) * 1e9 / wall;
             double alloc = (threads.getThreadAllocatedBytes(loopId) - alloc0) * 1e9 / wall;
             long gcs = gcCount() - gc0;
+            double probesPerSec = (pings(peers) - pings0) * 1e9 / wall;
             // One peer hangs: its process stops reading, its kernel goes on ACKing.
             OutputStream stdin = peers.getOutputStream();
             stdin.write("stop\n".getBytes(StandardCharsets.UTF_8));
@@ -163,13 +168,43 @@ public final class IdleFleet {
             }
             long closed = victimClosedAt.get();
             double detectionMs = closed == 0 ? -1 : (closed - stoppedAt) / 1e6;
+            // The live heap with probes running (after the window, so every connection has been probed; after the
+            // detection, so that the full collections it takes do not stall the loop while it judges the victim):
+            // the total, and by class from the heap histogram.
+            long heapPerConnection = (Footprint.retained() - heap0) / connections;
+            String heapTop = HeapHistogram.take().growthPerUnit(histogram0, connections, 8);
             return String.format(Locale.ROOT, "{\"mode\":\"%s\",\"loopCpuPct\":%.3f,\"wakeupsPerSec\":%.1f,"
                             + "\"allocBytesPerSec\":%.0f,\"gcCount\":%d,\"heapBytesPerConnection\":%d,"
-                            + "\"detectionMs\":%.1f,\"detectionBound\":\"%s\"}", mode, cpuPct, wakeups, alloc, gcs,
-                    heapPerConnection, detectionMs, detectionBound);
+                            + "\"probesPerSec\":%.1f,\"detectionMs\":%.1f,\"detectionBound\":\"%s\","
+                            + "\"heapTop\":\"%s\"}", mode, cpuPct, wakeups, alloc, gcs, heapPerConnection, probesPerSec,
+                    detectionMs, detectionBound, heapTop.replace("\"", "'"));
         } finally {
             Net.kill(peers);
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(30, TimeUnit.SECONDS);
+            awaitDescriptorsBack(fds0);
+        }
+    }
+
+    /**
+     * Waits (bounded) until this process holds no more descriptors than before the mode: the next mode needs the
+     * whole descriptor limit (a mode once failed to accept with EMFILE after 10,360 connections).
+     */
+    private static void awaitDescriptorsBack(long before) throws IOException, InterruptedException {
+        long bound = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long now = openDescriptors();
+        while (now > before + 64 && System.nanoTime() < bound) {
+            Thread.sleep(50);
+            now = openDescriptors();
+        }
+        if (now > before + 64) {
+            throw new IOException(now + " descriptors still open 60 s after the mode, " + before + " before it");
+        }
+    }
+
+    /** Descriptors this process holds, from /proc. */
+    static long openDescriptors() throws IOException {
+        try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
         }
     }
 
@@ -204,6 +239,18 @@ public final class IdleFleet {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             ctx.close();
         }
+    }
+
+    /** The server's probes the peers have received so far (they count them on their loop). */
+    private static long pings(Process peers) throws IOException {
+        OutputStream stdin = peers.getOutputStream();
+        stdin.write("count\n".getBytes(StandardCharsets.UTF_8));
+        stdin.flush();
+        String line = Net.readLine(peers.getInputStream(), Duration.ofSeconds(10));
+        if (!line.startsWith("PINGS ")) {
+            throw new IOException("peers: " + line);
+        }
+        return Long.parseLong(line.substring("PINGS ".length()));
     }
 
     /** Voluntary + involuntary context switches of the loop thread (its wake-ups), from /proc. */

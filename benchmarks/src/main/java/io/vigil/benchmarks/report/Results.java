@@ -23,7 +23,7 @@ final class Results {
     /** One benchmark at one parameter set. */
     record Row(String benchmark, String mode, Map<String, String> params, double score, double error, String unit,
                double allocPerOp, double max, Map<String, Double> secondary, String jdk, String vm,
-               List<Double> forkMeans, int iterations) {
+               List<Double> forkMeans, int iterations, Map<String, List<List<Double>>> secondaryRaw) {
 
         /** Half-width of JMH's 99.9 % interval; 0 when JMH could not compute one (a single iteration). */
         double err() {
@@ -37,6 +37,34 @@ final class Results {
          */
         Stat stat() {
             return Stat.ofForks(forkMeans.isEmpty() ? List.of(score) : forkMeans);
+        }
+
+        /**
+         * A secondary metric as a figure of record: the median of its per-fork means with their range.
+         *
+         * @param key the metric's name as JMH writes it (without a profiler prefix)
+         * @return the statistic, or null if the metric was not recorded
+         */
+        @Nullable Stat secondaryStat(String key) {
+            List<List<Double>> forks = secondaryRaw.get(key);
+            if (forks == null || forks.isEmpty()) {
+                return null;
+            }
+            List<Double> means = new ArrayList<>();
+            for (List<Double> fork : forks) {
+                means.add(fork.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
+            }
+            return Stat.ofForks(means);
+        }
+
+        /**
+         * A secondary metric's raw values, per fork and iteration.
+         *
+         * @param key the metric's name as JMH writes it (without a profiler prefix)
+         * @return the values, empty if the metric was not recorded
+         */
+        List<List<Double>> secondaryRaw(String key) {
+            return secondaryRaw.getOrDefault(key, List.of());
         }
     }
 
@@ -110,13 +138,15 @@ final class Results {
             max = (Double) ((Map<?, ?>) pct).get("100.0");
         }
         Map<String, Double> secondary = new java.util.TreeMap<>();
+        Map<String, List<List<Double>>> secondaryRaw = new java.util.TreeMap<>();
         double alloc = Double.NaN;
         Object sec = r.get("secondaryMetrics");
         if (sec instanceof Map) {
             for (Map.Entry<?, ?> e : ((Map<?, ?>) sec).entrySet()) {
                 Map<?, ?> m = (Map<?, ?>) e.getValue();
-                String key = (String) e.getKey();
+                String key = ((String) e.getKey()).replace("·", "");
                 double value = number(m.get("score"));
+                secondaryRaw.put(key, rawForks(m.get("rawData")));
                 Object sp = m.get("scorePercentiles");
                 if (sp instanceof Map && ((Map<?, ?>) sp).get("100.0") instanceof Double) {
                     secondary.put(key + ".max", (Double) ((Map<?, ?>) sp).get("100.0"));
@@ -130,7 +160,27 @@ final class Results {
         return new Row(shortName, (String) r.get("mode"), params, number(primary.get("score")),
                 number(primary.get("scoreError")), (String) primary.get("scoreUnit"), alloc, max, secondary,
                 String.valueOf(r.get("jdkVersion")), r.get("vmName") + " " + r.get("vmVersion"),
-                List.copyOf(forkMeans), iterations);
+                List.copyOf(forkMeans), iterations, secondaryRaw);
+    }
+
+    private static List<List<Double>> rawForks(@Nullable Object raw) {
+        List<List<Double>> forks = new ArrayList<>();
+        if (raw instanceof List) {
+            for (Object fork : (List<?>) raw) {
+                List<Double> values = new ArrayList<>();
+                if (fork instanceof List) {
+                    for (Object v : (List<?>) fork) {
+                        if (v instanceof Double) {
+                            values.add((Double) v);
+                        }
+                    }
+                }
+                if (!values.isEmpty()) {
+                    forks.add(List.copyOf(values));
+                }
+            }
+        }
+        return forks;
     }
 
     private static double number(@Nullable Object o) {

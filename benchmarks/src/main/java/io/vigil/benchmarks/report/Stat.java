@@ -38,11 +38,20 @@ record Stat(double value, double lo, double hi, int forks) {
         return new Stat(value - other.value, lo - other.hi, hi - other.lo, Math.min(forks, other.forks));
     }
 
-    /** {@code this ÷ other}; the upper end is ∞ when other's interval reaches 0. */
+    /**
+     * {@code this ÷ other}. Undefined (shown as "—") when other's interval reaches 0 or below: a ratio to an overhead
+     * that cannot be told from zero means nothing.
+     */
     Stat over(Stat other) {
-        double upper = other.lo > 0 ? hi / other.lo : Double.POSITIVE_INFINITY;
-        double lower = other.hi > 0 ? lo / other.hi : Double.NaN;
-        return new Stat(value / other.value, lower, upper, Math.min(forks, other.forks));
+        if (!(other.lo > 0)) {
+            return new Stat(Double.NaN, Double.NaN, Double.NaN, Math.min(forks, other.forks));
+        }
+        return new Stat(value / other.value, lo / other.hi, hi / other.lo, Math.min(forks, other.forks));
+    }
+
+    /** The figure as a ratio: "—" when undefined, else with "×". */
+    String asRatio() {
+        return Double.isNaN(value) ? "—" : this + "×";
     }
 
     /** Scales every figure. */

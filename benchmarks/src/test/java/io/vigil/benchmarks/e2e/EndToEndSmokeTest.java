@@ -30,6 +30,9 @@ class EndToEndSmokeTest {
         String run = IdleFleet.once(TRANSPORT, "vigil", 200, 300, Duration.ofSeconds(1), Duration.ofSeconds(1), 9);
         assertThat(Double.parseDouble(EchoBench.field(run, "heapBytesPerConnection"))).as(run).isPositive();
         assertThat(Double.parseDouble(EchoBench.field(run, "detectionMs"))).as(run).isPositive();
+        assertThat(Double.parseDouble(EchoBench.field(run, "probesPerSec"))).as(run).isNotNegative();
+        assertThat(EchoBench.field(run, "heapTop")).as("the heap histogram's growth by class: " + run)
+                .matches("\"[^\"]+=[0-9.]+.*\"");
     }
 
     @Test
