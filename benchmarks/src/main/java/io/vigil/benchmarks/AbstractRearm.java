@@ -54,7 +54,6 @@ public abstract class AbstractRearm extends TimerBench {
     private int[] order;
     private int[] otherOrder;
     private boolean second;
-    private int steps;
     private boolean random;
     private boolean linked;
     private int next;
@@ -91,7 +90,6 @@ public abstract class AbstractRearm extends TimerBench {
         }
         linked = timers.link(successor, otherSuccessor);
         next = 0;
-        steps = 0;
         second = false;
         nextDelay = 0;
         current = order[0];
@@ -140,8 +138,8 @@ public abstract class AbstractRearm extends TimerBench {
         int i = current;
         op(i);
         current = timers.next(i, second);
-        if (++steps == channels) {
-            steps = 0; // a whole cycle: the next pass follows the other one (both visit every channel)
+        if (++next == channels) {
+            next = 0; // a whole cycle: the next pass follows the other one (both visit every channel)
             second = !second;
         }
     }

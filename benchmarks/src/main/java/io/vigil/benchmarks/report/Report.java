@@ -110,17 +110,22 @@ public final class Report {
                 + " target(s) not passed");
     }
 
+    /** machine.txt: where each run's section starts, the parts a section names, a line about one part. */
+    private static final Pattern SECTION = Pattern.compile("(?m)^(?=mode: )");
+    private static final Pattern PART = Pattern.compile("\\(part: ([^)]*)\\)");
+    private static final Pattern ABOUT = Pattern.compile("^(?:load before )?([a-z0-9]+):");
+
     /**
      * The sections of machine.txt behind the JSON of record: run.sh appends one section per run ("mode: ..."), and a
      * part re-run with {@code --only} supersedes the earlier sections' lines about that part. Keeps, per part, only the
      * latest section's lines about it (a section whose every part was re-run later is dropped whole).
      */
     static String current(String machine) {
-        String[] sections = machine.split("(?m)^(?=mode: )");
+        String[] sections = SECTION.split(machine);
         Map<String, Integer> latest = new java.util.HashMap<>();
         List<List<String>> parts = new ArrayList<>();
         for (int i = 0; i < sections.length; i++) {
-            Matcher m = Pattern.compile("\\(part: ([^)]*)\\)").matcher(sections[i]);
+            Matcher m = PART.matcher(sections[i]);
             List<String> names = m.find() ? List.of(m.group(1).split(",")) : PARTS;
             parts.add(names);
             for (String name : names) {
@@ -134,7 +139,7 @@ public final class Report {
                 continue;
             }
             for (String line : sections[i].split("\n")) {
-                Matcher about = Pattern.compile("^(?:load before )?([a-z0-9]+):").matcher(line);
+                Matcher about = ABOUT.matcher(line);
                 if (about.find() && latest.containsKey(about.group(1)) && latest.get(about.group(1)) != section) {
                     continue; // about a part whose record comes from a later section
                 }
@@ -241,10 +246,10 @@ public final class Report {
      */
     static String machinesStatement(String machine) {
         Map<String, List<String>> partsByCpu = new java.util.LinkedHashMap<>();
-        for (String section : machine.split("(?m)^(?=mode: )")) {
+        for (String section : SECTION.split(machine)) {
             Matcher cpu = Pattern.compile("(?m)^cpu: (.*)$").matcher(section);
             Matcher clock = Pattern.compile("(?m)^clocksource: (.*)$").matcher(section);
-            Matcher part = Pattern.compile("\\(part: ([^)]*)\\)").matcher(section);
+            Matcher part = PART.matcher(section);
             if (!cpu.find()) {
                 continue;
             }
@@ -434,7 +439,7 @@ public final class Report {
     /** The repetitions of one (transport, mode) as a Stat of one field. */
     private Stat e2eStat(String transport, String mode, String field) {
         List<Double> values = e2eValues(transport, mode, field);
-        return values.isEmpty() ? new Stat(Double.NaN, Double.NaN, Double.NaN, 0) : Stat.ofForks(values);
+        return values.isEmpty() ? Stat.NONE : Stat.ofForks(values);
     }
 
     /** The values of one field over the repetitions of one (transport, mode). */
@@ -570,7 +575,8 @@ public final class Report {
                 + str(fleet, "window") + ": loop CPU (the loop thread's CPU time ÷ wall time), wake-ups per "
                 + "second (the loop thread's context switches), bytes allocated by the loop thread per second, "
                 + "GC count, live heap per connection after the window and the detection (heap after a full GC "
-                + "minus before the connections, ÷ connections), and the detection time of one peer that stops answering (its process stops "
+                + "minus before the connections, ÷ connections), and the detection time of one peer that stops "
+                + "answering (its process stops "
                 + "reading that socket, its kernel still ACKs) among them. `kernel` is TCP keepalive alone "
                 + "(SO_KEEPALIVE with the same idle and interval): it cannot see a peer whose kernel still ACKs, "
                 + "so its detection time is \"none within the bound\". Limited by: " + str(fleet, "limit")
@@ -603,7 +609,8 @@ public final class Report {
             }
         }
         if (byClass.length() > 0) {
-            details.append("\n**Live heap by class** (heap histogram after the window and the detection minus before the connections, "
+            details.append("\n**Live heap by class** (heap histogram after the window and the detection minus before "
+                    + "the connections, "
                     + "÷ connections; the eight classes that grew most, in bytes per connection; the server and its "
                     + "pipelines only, the peers being another process):\n\n| mode | classes |\n|---|---|\n")
                     .append(byClass);
@@ -619,7 +626,7 @@ public final class Report {
                 values.add(num(r, "acceptsPerSecond"));
             }
         }
-        return values.isEmpty() ? new Stat(Double.NaN, Double.NaN, Double.NaN, 0) : Stat.ofForks(values);
+        return values.isEmpty() ? Stat.NONE : Stat.ofForks(values);
     }
 
     private String appliedShare(String transport) {
@@ -867,7 +874,8 @@ public final class Report {
         details.append("## Timer designs: RearmBenchmark and ArmCancelBenchmark\n\n"
                 + "Whole operations on the next channel of a shuffled order (independent operations, so cache misses "
                 + "overlap: throughput), passes alternating between two independent shuffled orders so that the "
-                + "previous pass's slot neighbours are not the next channels due. Designs: `heap` = Netty's loop scheduler (`schedule` + `cancel`, a "
+                + "previous pass's slot neighbours are not the next channels due. Designs: `heap` = Netty's loop "
+                + "scheduler (`schedule` + `cancel`, a "
                 + "`ScheduledFutureTask` per arm: **a heap timer, not what IdleStateHandler does per read**); `hwt` = "
                 + "Netty's HashedWheelTimer, caller side (its worker links and unlinks on another thread); `agrona` "
                 + "= Agrona's DeadlineTimerWheel; `vigil` = Vigil's wheel. **Floor** = Vigil's same-slot re-arm, a "
@@ -1043,7 +1051,7 @@ public final class Report {
         // The floor of one dependent operation is the machine's dependent chase through the same shape (an array
         // slot, then the object), measured in the same run; Vigil's same-slot re-arm is shown next to it. A chain
         // measured clearly below the chase is not one operation at a time: the row is then not judged.
-        Stat r = chase == null ? new Stat(Double.NaN, Double.NaN, Double.NaN, 0) : vigil.over(chase);
+        Stat r = chase == null ? Stat.NONE : vigil.over(chase);
         boolean belowChase = chase != null && vigil.hi() < chase.lo() / FLOOR_FACTOR;
         Verdict v = chase == null ? Verdict.NOT_JUDGED : belowChase ? Verdict.UNSOUND : atMost(r, FLOOR_FACTOR);
         row(summary, "RearmLatencyBenchmark", "dependent re-arm, " + human(at) + " timers", "heap " + opt(heap)
@@ -1131,7 +1139,7 @@ public final class Report {
                         herds++;
                     }
                 }
-                Stat stall = forkMedians.isEmpty() ? new Stat(Double.NaN, Double.NaN, Double.NaN, 0)
+                Stat stall = forkMedians.isEmpty() ? Stat.NONE
                         : Stat.ofForks(forkMedians);
                 double iterations = h.secondary().getOrDefault("iterations", Double.NaN)
                         / Math.max(1, h.iterations());

@@ -52,7 +52,7 @@ final class Results {
             }
             List<Double> means = new ArrayList<>();
             for (List<Double> fork : forks) {
-                means.add(fork.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
+                means.add(fork.stream().mapToDouble(Double::doubleValue).average().orElseThrow());
             }
             return Stat.ofForks(means);
         }
@@ -115,22 +115,9 @@ final class Results {
         Map<?, ?> primary = (Map<?, ?>) r.get("primaryMetric");
         List<Double> forkMeans = new ArrayList<>();
         int iterations = 0;
-        Object raw = primary.get("rawData");
-        if (raw instanceof List) {
-            for (Object fork : (List<?>) raw) {
-                double sum = 0;
-                int n = 0;
-                for (Object v : (List<?>) fork) {
-                    if (v instanceof Double) {
-                        sum += (Double) v;
-                        n++;
-                    }
-                }
-                if (n > 0) {
-                    forkMeans.add(sum / n);
-                    iterations += n;
-                }
-            }
+        for (List<Double> fork : rawForks(primary.get("rawData"))) {
+            forkMeans.add(fork.stream().mapToDouble(Double::doubleValue).average().orElseThrow());
+            iterations += fork.size();
         }
         double max = Double.NaN;
         Object pct = primary.get("scorePercentiles");

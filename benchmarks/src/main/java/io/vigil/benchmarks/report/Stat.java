@@ -18,6 +18,9 @@ import java.util.List;
  */
 record Stat(double value, double lo, double hi, int forks) {
 
+    /** Nothing measured: shown as "—", never judged. */
+    static final Stat NONE = new Stat(Double.NaN, Double.NaN, Double.NaN, 0);
+
     /** Forks a judgement needs (see the class comment). */
     static final int MIN_FORKS = 5;
 
