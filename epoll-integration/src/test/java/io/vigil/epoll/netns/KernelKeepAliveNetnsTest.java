@@ -226,9 +226,10 @@ class KernelKeepAliveNetnsTest {
             long userspaceElapsed = u.nanos() - layers.userspaceLast();
             long agreement = Math.max(250 * MS, NOMINAL / 10);
             Measurements.log("epoll, mirror", "kernel %s at %.3f s, userspace %s at %.3f s after their last "
-                    + "inbound; difference %.3f s (allowed %.3f s); instants %.3f s apart", k.value().reason(),
-                    seconds(kernelElapsed), u.value().reason(), seconds(userspaceElapsed),
-                    seconds(kernelElapsed - userspaceElapsed), seconds(agreement), seconds(k.nanos() - u.nanos()));
+                    + "inbound; difference %.3f s (allowed %.3f s); instants %.3f s apart, last inbound %.3f s apart",
+                    k.value().reason(), seconds(kernelElapsed), u.value().reason(), seconds(userspaceElapsed),
+                    seconds(kernelElapsed - userspaceElapsed), seconds(agreement), seconds(k.nanos() - u.nanos()),
+                    seconds(layers.kernelLast() - layers.userspaceLast()));
 
             assertThat(k.value().reason()).isEqualTo(DeathReason.KERNEL_TIMEOUT);
             assertThat(u.value().reason().isKernel()).isFalse();
@@ -455,8 +456,12 @@ class KernelKeepAliveNetnsTest {
                     POLICY, BYSTANDER);
             Client userspace = Client.connect(epoll, EpollSocketChannel.class, rig.peerAddress(), peer.port(),
                     null, POLICY);
-            long kernelLast = kernel.settleAfterEcho();
-            userspace.settleAfterEcho();
+            // Both round trips at once, so both connections go quiet at about the same instant and the two
+            // verdicts can be compared as instants too.
+            CompletableFuture<Long> kernelEcho = kernel.sendEcho();
+            CompletableFuture<Long> userspaceEcho = userspace.sendEcho();
+            long kernelLast = kernel.settleAfter(kernelEcho);
+            userspace.settleAfter(userspaceEcho);
             return new Layers(kernel, kernelLast, userspace, userspace.lastEcho);
         }
     }
@@ -502,8 +507,18 @@ class KernelKeepAliveNetnsTest {
          * {@link #settle(Channel)}: the connection is quiet and the peer has nothing left to send.
          */
         long settleAfterEcho() throws Exception {
+            return settleAfter(sendEcho());
+        }
+
+        /** Sends the echo request; the future completes with the echo's arrival, {@link System#nanoTime()}. */
+        CompletableFuture<Long> sendEcho() {
             CompletableFuture<Long> echo = watch.nextEcho();
             channel.writeAndFlush(ascii("E1"));
+            return echo;
+        }
+
+        /** The rest of {@link #settleAfterEcho()} once {@link #sendEcho()} was called. */
+        long settleAfter(CompletableFuture<Long> echo) throws Exception {
             lastEcho = echo.get(10, TimeUnit.SECONDS);
             // Written by the event loop: wait until the kernel has the byte, or settle() could see it unsent.
             ChannelFuture written = channel.writeAndFlush(ascii("x"));
