@@ -2,7 +2,7 @@
 # The benchmark record: builds the runnable jar, runs the whole suite, then regenerates BENCHMARKS.md and its charts
 # (BENCHMARKS.png, BENCHMARKS-e2e.png, BENCHMARKS-fleet.png) at the repository root from the JSON.
 #
-#   benchmarks/run.sh                 # the record: 5 forks, pre-touched fixed heap; about 2.5 hours on an IDLE 2-core machine
+#   benchmarks/run.sh                 # the record: 5 forks, pre-touched fixed heap; about 3 hours on an IDLE 2-core machine
 #   benchmarks/run.sh --report-only   # only BENCHMARKS.md and the charts, from benchmarks/results/*.json
 #   benchmarks/run.sh --only e2e,fleet  # part of the record (record settings): only the named benchmarks are run and
 #                                     # their JSON replaced; the others' JSON stays, and machine.txt gets one more
@@ -45,7 +45,7 @@ if [[ "$mode" == quick ]]; then
   HERD=(-f 1 -wi 1 -i 1 -p channels=1000)
   LATENCY=("${JMH[@]}")
   E2E=(1 500 1000 4 2000)          # reps warmupMs measureMs connections rate
-  FLEET=(2000 2000 1000 1000)      # connections windowMs idleMs intervalMs
+  FLEET=(2000 2000 1000 1000 1)    # connections windowMs idleMs intervalMs reps
   ACCEPT=(1 300 1000 2)            # reps warmupMs measureMs clientThreads
 else
   RESULTS=benchmarks/results
@@ -56,7 +56,7 @@ else
   HERD=(-f 5)
   LATENCY=("${JMH[@]}")
   E2E=(5 5000 20000 16 20000)
-  FLEET=(50000 60000 5000 1000)
+  FLEET=(50000 30000 5000 1000 5)
   ACCEPT=(5 2000 10000 4)
 fi
 FORK_ARGS="${HEAP[*]} -XX:+AlwaysPreTouch -XX:+UseParallelGC -XX:-UseAdaptiveSizePolicy -Dio.netty.leakDetection.level=disabled"
@@ -137,8 +137,8 @@ if [[ "$mode" != report ]]; then
           | tee -a "$RESULTS/machine.txt"
         n=$max
       fi
-      java -Xms4g -Xmx4g -XX:+AlwaysPreTouch -Dio.netty.leakDetection.level=disabled -cp "$JAR" \
-        io.vigil.benchmarks.e2e.IdleFleet "$RESULTS/fleet.json" "$n" "${FLEET[@]:1}") 2>&1 | tee benchmarks/target/fleet.log | grep -E '^fleet: wrote' || true
+      # Each run of a mode is a JVM of its own (4 GiB, pre-touched), started by this small one.
+      java -Xmx256m -cp "$JAR" io.vigil.benchmarks.e2e.IdleFleet "$RESULTS/fleet.json" "$n" "${FLEET[@]:1}") 2>&1 | tee benchmarks/target/fleet.log | grep -E '^fleet: wrote' || true
   fi
   {
     echo "load after: $(uptime)"

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * each transport ({@code epoll}, {@code nio}) and keepalive mode ({@code none}; {@code ish}: IdleStateHandler reader
  * idle + a heartbeat prober; {@code vigil}: KeepAliveHandler), repeated with the modes interleaved. Per repetition:
  * throughput at saturation, then latency percentiles at a fixed rate below saturation and the server's CPU per
- * request in that phase. Writes {@code e2e.json} for the report.
+ * request in that phase: the whole process's (what a user pays) and its event loop thread's alone (the request path;
+ * the rest is JIT compilation, GC and the JVM's other threads). Writes {@code e2e.json} for the report.
  *
  * <pre>{@code java -cp vigil-benchmarks.jar io.vigil.benchmarks.e2e.EchoBench <out.json> [reps] [warmupMs] \
  *     [measureMs] [connections] [rate]}</pre>
@@ -119,20 +120,26 @@ public final class EchoBench {
                     }).bind(Net.HOST, 0).sync().channel();
             int port = ((InetSocketAddress) server.localAddress()).getPort();
             String sat = phase(transport, port, connections, "sat", rate, warmup, measure, echo, null);
-            long[] cpu = new long[2];
+            long loopThread = group.next().submit(() -> Thread.currentThread().getId()).get(10, TimeUnit.SECONDS);
+            long[] cpu = new long[3];
+            cpu[2] = loopThread;
             String fixed = phase(transport, port, connections, "rate", rate, warmup, measure, echo, cpu);
             server.close().sync();
             return String.format(Locale.ROOT, "{\"transport\":\"%s\",\"mode\":\"%s\",\"rep\":%d,"
                             + "\"saturationRps\":%s,\"p50Us\":%s,\"p99Us\":%s,\"p999Us\":%s,\"maxUs\":%s,"
-                            + "\"cpuUsPerRequest\":%.3f,\"rateAnswers\":%s}", transport, mode, rep,
-                    field(sat, "rps"), field(fixed, "p50Us"), field(fixed, "p99Us"), field(fixed, "p999Us"),
-                    field(fixed, "maxUs"), cpu[1] > 0 ? cpu[0] / 1e3 / cpu[1] : Double.NaN, field(fixed, "answers"));
+                            + "\"cpuUsPerRequest\":%.3f,\"loopCpuUsPerRequest\":%.3f,\"rateAnswers\":%s}", transport,
+                    mode, rep, field(sat, "rps"), field(fixed, "p50Us"), field(fixed, "p99Us"), field(fixed, "p999Us"),
+                    field(fixed, "maxUs"), cpu[1] > 0 ? cpu[0] / 1e3 / cpu[1] : Double.NaN,
+                    cpu[1] > 0 ? cpu[2] / 1e3 / cpu[1] : Double.NaN, field(fixed, "answers"));
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
         }
     }
 
-    /** One load process; cpu (if given) receives [server CPU ns, requests served] over the phase. */
+    /**
+     * One load process. cpu, if given, holds the server loop's thread id in [2] and receives [server process CPU ns,
+     * requests served, server loop thread CPU ns] over the phase.
+     */
     private static String phase(String transport, int port, int connections, String kind, double rate, long warmup,
                                 long measure, Echo echo, long[] cpu) throws IOException, InterruptedException {
         Process p = Net.java("512m", EchoLoad.class, transport, String.valueOf(port), String.valueOf(connections),
@@ -142,12 +149,16 @@ public final class EchoBench {
             if (!"READY".equals(ready)) {
                 throw new IOException("load generator: " + ready);
             }
+            com.sun.management.ThreadMXBean threads =
+                    (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            long loop0 = cpu == null ? 0 : threads.getThreadCpuTime(cpu[2]);
             long cpu0 = Net.processCpuNanos();
             long req0 = echo.requests;
             String result = Net.readLine(p.getInputStream(), Duration.ofMillis(warmup + measure + 60_000));
             if (cpu != null) {
                 cpu[0] = Net.processCpuNanos() - cpu0;
                 cpu[1] = echo.requests - req0;
+                cpu[2] = threads.getThreadCpuTime(cpu[2]) - loop0;
             }
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 throw new IOException("load generator did not exit");

@@ -34,12 +34,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * window: the loop thread's CPU, its wake-ups (context switches from {@code /proc}), its allocation, GC count, the
  * probes the peers received; then the detection time of one peer that stops reading (its kernel still ACKs); then
  * the live heap per connection (in total and by class, from the heap histogram).
- * Writes {@code fleet.json} for the report.
+ *
+ * <p>Every run of a mode is a fresh JVM ({@value #RUN_HEAP} heap, pre-touched, like a JMH fork): {@code reps} rounds
+ * of the three modes, the order rotated each round so that no mode always runs first, each run on its own loopback
+ * address block (the previous runs' connections hold their ports in TIME_WAIT). A fresh process per run also gives
+ * each run the whole descriptor limit: a mode run after another in one JVM once found 14,515 of the previous mode's
+ * descriptors still open 60 s after its event loop was shut down. Writes {@code fleet.json} (every run) for the
+ * report, which shows medians and ranges per mode.
  *
  * <pre>{@code java -cp vigil-benchmarks.jar io.vigil.benchmarks.e2e.IdleFleet <out.json> [connections] \
- *     [windowMs] [idleMs] [intervalMs]}</pre>
+ *     [windowMs] [idleMs] [intervalMs] [reps]}</pre>
  *
- * <p>Needs about 2 file descriptors per connection across the two processes ({@code ulimit -n}; run.sh raises it).
+ * <p>Needs about 2 file descriptors per connection across the two processes of a run ({@code ulimit -n}; run.sh
+ * raises it).
  *
  * <p><b>Thread safety:</b> a command-line tool.
  *
@@ -47,54 +54,98 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class IdleFleet {
 
+    /** Heap of each run's JVM (the peers' JVM has 1 GiB). */
+    static final String RUN_HEAP = "4g";
+    static final String[] MODES = {"vigil", "ish", "kernel"};
     private static final int PROBES = 3;
     private static final String LOOP_NAME = "fleetloop";
+    private static final String ONCE = "--once";
+    private static final String RESULT = "RUN ";
 
     private IdleFleet() {
     }
 
     /**
-     * Runs the fleet.
+     * Runs the fleet, or with {@code --once} one run of one mode (the child JVM the fleet starts).
      *
      * @param args see the class comment
      * @throws Exception on failure
      */
     public static void main(String[] args) throws Exception {
         try {
-            run(args);
+            if (args.length > 0 && ONCE.equals(args[0])) {
+                // --once transport mode connections windowMs idleMs intervalMs block
+                System.out.println(RESULT + once(args[1], args[2], Integer.parseInt(args[3]), Long.parseLong(args[4]),
+                        Duration.ofMillis(Long.parseLong(args[5])), Duration.ofMillis(Long.parseLong(args[6])),
+                        Integer.parseInt(args[7])));
+                System.out.flush();
+            } else {
+                run(args);
+            }
         } catch (Exception | Error e) {
-            // The event loops' threads would keep the JVM (and run.sh) waiting after a failed set-up.
             e.printStackTrace();
             System.exit(1);
         }
+        // The event loops' threads would keep the JVM (and run.sh) waiting.
+        System.exit(0);
     }
 
     private static void run(String[] args) throws Exception {
         Path out = Path.of(args[0]);
         int connections = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
-        long window = args.length > 2 ? Long.parseLong(args[2]) : 60_000;
-        Duration idle = Duration.ofMillis(args.length > 3 ? Long.parseLong(args[3]) : 5_000);
-        Duration interval = Duration.ofMillis(args.length > 4 ? Long.parseLong(args[4]) : 1_000);
+        long window = args.length > 2 ? Long.parseLong(args[2]) : 30_000;
+        long idle = args.length > 3 ? Long.parseLong(args[3]) : 5_000;
+        long interval = args.length > 4 ? Long.parseLong(args[4]) : 1_000;
+        int reps = args.length > 5 ? Integer.parseInt(args[5]) : 5;
         String transport = Net.transports().get(0);
         List<String> runs = new ArrayList<>();
-        String[] modes = {"vigil", "ish", "kernel"};
-        for (int m = 0; m < modes.length; m++) {
-            runs.add(once(transport, modes[m], connections, window, idle, interval, m + 1));
-            System.err.println("fleet: " + runs.get(runs.size() - 1));
+        for (int rep = 0; rep < reps; rep++) {
+            for (int i = 0; i < MODES.length; i++) {
+                String mode = MODES[(i + rep) % MODES.length];
+                int block = 1 + rep * MODES.length + i;
+                String run = inFreshJvm(RUN_HEAP, transport, mode, connections, window, idle, interval, block);
+                runs.add("{\"rep\":" + (rep + 1) + "," + run.substring(1));
+                System.err.println("fleet: " + runs.get(runs.size() - 1));
+            }
         }
         String limit = "the descriptor limit per process (RLIMIT_NOFILE; each of the two processes holds one "
                 + "descriptor per connection: " + connections + " connections; benchmarks/run.sh says in machine.txt "
                 + "when the limit cut the target)";
         String json = String.format(Locale.ROOT, "{\"connections\":%d,\"transport\":\"%s\",\"idle\":\"%s\","
-                        + "\"interval\":\"%s\",\"window\":\"%d ms\",\"limit\":\"%s\",\"runs\":[%n%s%n]}%n",
-                connections, transport, idle, interval, window, limit, String.join(",\n", runs));
+                        + "\"interval\":\"%s\",\"window\":\"%d ms\",\"reps\":%d,\"runHeap\":\"%s\","
+                        + "\"limit\":\"%s\",\"runs\":[%n%s%n]}%n",
+                connections, transport, Duration.ofMillis(idle), Duration.ofMillis(interval), window, reps, RUN_HEAP,
+                limit, String.join(",\n", runs));
         Files.writeString(out, json, StandardCharsets.UTF_8);
         System.err.println("fleet: wrote " + out);
     }
 
+    /**
+     * One run of one mode in a JVM of its own ({@code heap}, pre-touched), on loopback address block {@code block}.
+     *
+     * @return the run's JSON object
+     */
+    static String inFreshJvm(String heap, String transport, String mode, int connections, long windowMs, long idleMs,
+                             long intervalMs, int block) throws IOException, InterruptedException {
+        Process child = Net.java(heap, IdleFleet.class, ONCE, transport, mode, String.valueOf(connections),
+                String.valueOf(windowMs), String.valueOf(idleMs), String.valueOf(intervalMs), String.valueOf(block));
+        try {
+            // Set-up (peers' JVM, connections) + window + detection + two heap histograms: far below this bound.
+            String line = Net.readLine(child.getInputStream(), Duration.ofMillis(windowMs).plusMinutes(10));
+            if (!line.startsWith(RESULT)) {
+                throw new IOException("fleet run " + mode + ": " + line);
+            }
+            if (!child.waitFor(60, TimeUnit.SECONDS) || child.exitValue() != 0) {
+                throw new IOException("fleet run " + mode + " did not end cleanly");
+            }
+            return line.substring(RESULT.length());
+        } finally {
+            Net.kill(child);
+        }
+    }
+
     static String once(String transport, String mode, int connections, long windowMs, Duration idle,
                        Duration interval, int addressBlock) throws Exception {
-        long fds0 = openDescriptors();
         long heap0 = Footprint.retained();
         HeapHistogram histogram0 = HeapHistogram.take();
         EventLoopGroup group = Net.group(transport, 1, LOOP_NAME);
@@ -181,30 +232,6 @@ public final class IdleFleet {
         } finally {
             Net.kill(peers);
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(30, TimeUnit.SECONDS);
-            awaitDescriptorsBack(fds0);
-        }
-    }
-
-    /**
-     * Waits (bounded) until this process holds no more descriptors than before the mode: the next mode needs the
-     * whole descriptor limit (a mode once failed to accept with EMFILE after 10,360 connections).
-     */
-    private static void awaitDescriptorsBack(long before) throws IOException, InterruptedException {
-        long bound = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        long now = openDescriptors();
-        while (now > before + 64 && System.nanoTime() < bound) {
-            Thread.sleep(50);
-            now = openDescriptors();
-        }
-        if (now > before + 64) {
-            throw new IOException(now + " descriptors still open 60 s after the mode, " + before + " before it");
-        }
-    }
-
-    /** Descriptors this process holds, from /proc. */
-    static long openDescriptors() throws IOException {
-        try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.count();
         }
     }
 

@@ -64,7 +64,7 @@ public final class Report {
     private final List<Chart.Panel> overheadPanels = new ArrayList<>();
     private int passes;
 
-    private Report(Results results, @Nullable Map<?, ?> e2e, @Nullable Map<?, ?> fleet,
+    Report(Results results, @Nullable Map<?, ?> e2e, @Nullable Map<?, ?> fleet,
                    @Nullable Map<?, ?> accept) {
         this.results = results;
         this.e2e = e2e;
@@ -492,11 +492,13 @@ public final class Report {
                 + "answers. Latency: a fixed total rate of " + str(e2e, "rate") + " requests/s (below saturation) "
                 + "over the same connections, each request timed from its **intended** send time (HdrHistogram; "
                 + "coordinated omission corrected). CPU per request: the server process's CPU time ÷ requests "
-                + "served. Idle time " + str(e2e, "idle") + " and probe interval so that probes run during the "
+                + "served at the fixed rate (warm-up and measurement; what a user pays), and of it the server's event "
+                + "loop thread alone (the request path; the rest is JIT compilation, GC and the JVM's other "
+                + "threads). Idle time " + str(e2e, "idle") + " and probe interval so that probes run during the "
                 + "test. Repetitions interleave the modes; each figure is the median over repetitions with their "
                 + "range.\n\n![latency percentiles](").append(chart).append(")\n\n");
         details.append("| transport | mode | requests/s at saturation | p50 µs | p99 µs | p99.9 µs | max µs | "
-                + "server CPU µs/request |\n|---|---|---|---|---|---|---|---|\n");
+                + "server CPU µs/request | of it the loop thread |\n|---|---|---|---|---|---|---|---|---|\n");
         for (Object t : list(e2e, "transports")) {
             String transport = String.valueOf(t);
             for (String mode : new String[] {"none", "ish", "vigil"}) {
@@ -506,7 +508,8 @@ public final class Report {
                         .append(e2eStat(transport, mode, "p99Us")).append(" | ")
                         .append(e2eStat(transport, mode, "p999Us")).append(" | ")
                         .append(e2eStat(transport, mode, "maxUs")).append(" | ")
-                        .append(e2eStat(transport, mode, "cpuUsPerRequest")).append(" |\n");
+                        .append(e2eStat(transport, mode, "cpuUsPerRequest")).append(" | ")
+                        .append(e2eStat(transport, mode, "loopCpuUsPerRequest")).append(" |\n");
             }
             Stat none = e2eStat(transport, "none", "saturationRps");
             Stat vigil = e2eStat(transport, "vigil", "saturationRps");
@@ -535,11 +538,22 @@ public final class Report {
                     "none " + cpuN + "; ISH + prober " + cpuI + " µs", cpuV + " µs", "CPU µs per request",
                     "Vigil's range ≤ none's upper end", cv, cv == Verdict.PASS
                             ? "every Vigil repetition costs no more CPU per request than none's costliest"
-                            : outside(transport, "cpuUsPerRequest", false, "µs") + (cv == Verdict.MISS
-                            ? "; the cause is not isolated in this record (the server process's whole CPU: loop, "
-                            + "GC and JIT threads)" : ""));
+                            : outside(transport, "cpuUsPerRequest", false, "µs") + "; " + cpuSplit(transport));
         }
         details.append('\n');
+    }
+
+    /** Where an end-to-end CPU difference lies: Vigil − none for the loop thread and for the whole process. */
+    String cpuSplit(String transport) {
+        Stat loopN = e2eStat(transport, "none", "loopCpuUsPerRequest");
+        Stat loopV = e2eStat(transport, "vigil", "loopCpuUsPerRequest");
+        if (Double.isNaN(loopN.value()) || Double.isNaN(loopV.value())) {
+            return "the loop thread's share was not recorded in this run";
+        }
+        Stat whole = e2eStat(transport, "vigil", "cpuUsPerRequest").minus(e2eStat(transport, "none",
+                "cpuUsPerRequest"));
+        return "Vigil − none: whole process " + whole + " µs/request, of which the loop thread (the request path) "
+                + loopV.minus(loopN) + " µs/request (loop thread: Vigil " + loopV + ", none " + loopN + ")";
     }
 
     private List<Chart.Panel> e2ePanels() {
@@ -563,7 +577,7 @@ public final class Report {
         return panels;
     }
 
-    private void idleFleet(StringBuilder details, String chart) {
+    void idleFleet(StringBuilder details, String chart) {
         details.append("## Idle fleet (`e2e.IdleFleet`)\n\n");
         if (fleet == null) {
             details.append("Not measured in this run (`fleet.json` missing).\n\n");
@@ -581,41 +595,108 @@ public final class Report {
                 + "(SO_KEEPALIVE with the same idle and interval): it cannot see a peer whose kernel still ACKs, "
                 + "so its detection time is \"none within the bound\". Limited by: " + str(fleet, "limit")
                 + ".\n\n![idle fleet](" + chart + ")\n\n");
-        details.append("One run per mode: these figures have no interval, and nothing here is judged. Probes/s: "
-                + "the server's probes the peers received per second over the window (they count "
-                + "them); loop alloc per probe = loop alloc B/s ÷ probes/s (everything the loop thread allocated, "
-                + "including the probe's and the reply's buffers and I/O).\n\n");
-        details.append("| mode | loop CPU % | wake-ups/s | probes/s | loop alloc B/s | loop alloc B per probe | GCs | "
-                + "live heap B/connection | detection of a dead peer |\n|---|---|---|---|---|---|---|---|---|\n");
-        for (Object o : list(fleet, "runs")) {
-            Map<?, ?> r = (Map<?, ?>) Objects.requireNonNull(o);
-            double det = num(r, "detectionMs");
-            double probes = num(r, "probesPerSec");
-            details.append("| ").append(str(r, "mode")).append(" | ").append(fmt(num(r, "loopCpuPct")))
-                    .append(" | ").append(fmt(num(r, "wakeupsPerSec"))).append(" | ").append(fmt(probes))
-                    .append(" | ").append(fmt(num(r, "allocBytesPerSec"))).append(" | ")
-                    .append(probes > 0 ? fmt(num(r, "allocBytesPerSec") / probes) : "—").append(" | ")
-                    .append(fmt(num(r, "gcCount")))
-                    .append(" | ").append(fmt(num(r, "heapBytesPerConnection"))).append(" | ")
-                    .append(det >= 0 ? fmt(det) + " ms" : "none within " + str(r, "detectionBound")).append(" |\n");
-        }
+        int reps = (int) num(fleet, "reps");
+        details.append(reps > 1 ? "Every mode ran " + reps + " times, each run in a fresh JVM (" + str(fleet, "runHeap")
+                + " heap, pre-touched), the modes interleaved and their order rotated each round; each figure is the "
+                + "median over the runs with their range [min, max]. " : "One run per mode: these figures have no "
+                + "interval. ");
+        details.append("Nothing here is judged (no target). Probes/s: the server's probes the peers received per "
+                + "second over the window (they count them); loop alloc per probe = loop alloc B/s ÷ probes/s, per "
+                + "run (everything the loop thread allocated, including the probe's and the reply's buffers and "
+                + "I/O).\n\n");
+        details.append("| mode | runs | loop CPU % | wake-ups/s | probes/s | loop alloc B/s | loop alloc B per probe | GCs "
+                + "| live heap B/connection | detection of a dead peer |\n|---|---|---|---|---|---|---|---|---|---|\n");
         StringBuilder byClass = new StringBuilder();
-        for (Object o : list(fleet, "runs")) {
-            Map<?, ?> r = (Map<?, ?>) Objects.requireNonNull(o);
-            Object top = r.get("heapTop");
+        for (String mode : fleetModes()) {
+            List<Map<?, ?>> runs = fleetRuns(mode);
+            details.append("| ").append(mode).append(" | ").append(runs.size()).append(" | ")
+                    .append(fleetStat(runs, "loopCpuPct")).append(" | ").append(fleetStat(runs, "wakeupsPerSec"))
+                    .append(" | ").append(fleetStat(runs, "probesPerSec")).append(" | ")
+                    .append(fleetStat(runs, "allocBytesPerSec")).append(" | ").append(allocPerProbe(runs))
+                    .append(" | ").append(fleetStat(runs, "gcCount")).append(" | ")
+                    .append(fleetStat(runs, "heapBytesPerConnection")).append(" | ").append(detection(runs))
+                    .append(" |\n");
+            Map<?, ?> median = medianHeapRun(runs);
+            Object top = median == null ? null : median.get("heapTop");
             if (top instanceof String && !((String) top).isEmpty()) {
-                byClass.append("| ").append(str(r, "mode")).append(" | ")
-                        .append(((String) top).replace("=", " ").replace("; ", " B · ")).append(" B |\n");
+                byClass.append("| ").append(mode).append(" | ").append(str(median, "heapBytesPerConnection"))
+                        .append(" | ").append(((String) top).replace("=", " ").replace("; ", " B · ")).append(" B |\n");
             }
         }
         if (byClass.length() > 0) {
             details.append("\n**Live heap by class** (heap histogram after the window and the detection minus before "
-                    + "the connections, "
-                    + "÷ connections; the eight classes that grew most, in bytes per connection; the server and its "
-                    + "pipelines only, the peers being another process):\n\n| mode | classes |\n|---|---|\n")
+                    + "the connections, ÷ connections; the eight classes that grew most, in bytes per connection; the "
+                    + "server and its pipelines only, the peers being another process; from each mode's run with the "
+                    + "median live heap):\n\n| mode | live heap B/connection of that run | classes |\n|---|---|---|\n")
                     .append(byClass);
         }
         details.append('\n');
+    }
+
+    /** The fleet's modes in the order of their first run. */
+    private List<String> fleetModes() {
+        List<String> modes = new ArrayList<>();
+        for (Object o : list(fleet, "runs")) {
+            String mode = str((Map<?, ?>) Objects.requireNonNull(o), "mode");
+            if (!modes.contains(mode)) {
+                modes.add(mode);
+            }
+        }
+        return modes;
+    }
+
+    private List<Map<?, ?>> fleetRuns(String mode) {
+        List<Map<?, ?>> runs = new ArrayList<>();
+        for (Object o : list(fleet, "runs")) {
+            Map<?, ?> r = (Map<?, ?>) Objects.requireNonNull(o);
+            if (mode.equals(str(r, "mode"))) {
+                runs.add(r);
+            }
+        }
+        return runs;
+    }
+
+    private static Stat fleetStat(List<Map<?, ?>> runs, String field) {
+        List<Double> values = new ArrayList<>();
+        for (Map<?, ?> r : runs) {
+            if (!Double.isNaN(num(r, field))) {
+                values.add(num(r, field));
+            }
+        }
+        return values.isEmpty() ? Stat.NONE : Stat.ofForks(values);
+    }
+
+    private static Stat allocPerProbe(List<Map<?, ?>> runs) {
+        List<Double> values = new ArrayList<>();
+        for (Map<?, ?> r : runs) {
+            if (num(r, "probesPerSec") > 0) {
+                values.add(num(r, "allocBytesPerSec") / num(r, "probesPerSec"));
+            }
+        }
+        return values.isEmpty() ? Stat.NONE : Stat.ofForks(values);
+    }
+
+    /** Detection time over the runs that detected the dead peer, and how many did when not all. */
+    private static String detection(List<Map<?, ?>> runs) {
+        List<Double> detected = new ArrayList<>();
+        for (Map<?, ?> r : runs) {
+            if (num(r, "detectionMs") >= 0) {
+                detected.add(num(r, "detectionMs"));
+            }
+        }
+        if (detected.isEmpty()) {
+            return runs.isEmpty() ? "—" : "none within " + str(runs.get(0), "detectionBound");
+        }
+        String stat = Stat.ofForks(detected) + " ms";
+        return detected.size() == runs.size() ? stat : stat + " (" + detected.size() + " of " + runs.size()
+                + " runs detected it within " + str(runs.get(0), "detectionBound") + ")";
+    }
+
+    /** The run whose live heap per connection is the median (the lower middle one for an even count). */
+    private static @Nullable Map<?, ?> medianHeapRun(List<Map<?, ?>> runs) {
+        List<Map<?, ?>> sorted = new ArrayList<>(runs);
+        sorted.sort(java.util.Comparator.comparingDouble(r -> num(r, "heapBytesPerConnection")));
+        return sorted.isEmpty() ? null : sorted.get((sorted.size() - 1) / 2);
     }
 
     private Stat acceptStat(String transport, String mode) {
@@ -697,19 +778,19 @@ public final class Report {
     }
 
     private List<Chart.Panel> fleetPanels() {
-        List<?> runs = list(fleet, "runs");
-        String[] modes = new String[runs.size()];
-        double[][] cpu = new double[1][runs.size()];
-        double[][] heap = new double[1][runs.size()];
-        for (int i = 0; i < runs.size(); i++) {
-            Map<?, ?> r = (Map<?, ?>) Objects.requireNonNull(runs.get(i));
-            modes[i] = str(r, "mode");
-            cpu[0][i] = num(r, "loopCpuPct");
-            heap[0][i] = num(r, "heapBytesPerConnection");
+        List<String> modes = fleetModes();
+        double[][] cpu = new double[1][modes.size()];
+        double[][] heap = new double[1][modes.size()];
+        for (int i = 0; i < modes.size(); i++) {
+            List<Map<?, ?>> runs = fleetRuns(modes.get(i));
+            cpu[0][i] = fleetStat(runs, "loopCpuPct").value();
+            heap[0][i] = fleetStat(runs, "heapBytesPerConnection").value();
         }
-        return List.of(new Chart.Panel("Loop CPU, % of a core", modes, null, new String[] {"loop CPU"}, cpu, "%",
-                        false),
-                new Chart.Panel("Live heap per connection", modes, null, new String[] {"bytes"}, heap, "B", false));
+        String[] groups = modes.toArray(new String[0]);
+        return List.of(new Chart.Panel("Loop CPU, % of a core (median over runs)", groups, null,
+                        new String[] {"loop CPU"}, cpu, "%", false),
+                new Chart.Panel("Live heap per connection (median over runs)", groups, null, new String[] {"bytes"},
+                        heap, "B", false));
     }
 
     // ---- read path -----------------------------------------------------------------------------------------------

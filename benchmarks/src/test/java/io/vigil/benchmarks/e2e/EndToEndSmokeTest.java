@@ -22,6 +22,8 @@ class EndToEndSmokeTest {
             assertThat(Double.parseDouble(EchoBench.field(run, "saturationRps"))).as(run).isNotNegative();
             assertThat(Double.parseDouble(EchoBench.field(run, "p99Us"))).as(run).isPositive();
             assertThat(Double.parseDouble(EchoBench.field(run, "rateAnswers"))).as(run).isPositive();
+            assertThat(Double.parseDouble(EchoBench.field(run, "loopCpuUsPerRequest"))).as("the loop thread's share: "
+                    + run).isPositive();
         }
     }
 
@@ -33,6 +35,14 @@ class EndToEndSmokeTest {
         assertThat(Double.parseDouble(EchoBench.field(run, "probesPerSec"))).as(run).isNotNegative();
         assertThat(EchoBench.field(run, "heapTop")).as("the heap histogram's growth by class: " + run)
                 .matches("\"[^\"]+=[0-9.]+.*\"");
+    }
+
+    @Test
+    void aFleetRunInAJvmOfItsOwnReportsAndExits() throws Exception {
+        String run = IdleFleet.inFreshJvm("256m", TRANSPORT, "ish", 100, 300, 1000, 1000, 10);
+        assertThat(EchoBench.field(run, "mode")).isEqualTo("\"ish\"");
+        assertThat(Double.parseDouble(EchoBench.field(run, "detectionMs"))).as("ISH + prober finds the hung peer: "
+                + run).isPositive();
     }
 
     @Test
