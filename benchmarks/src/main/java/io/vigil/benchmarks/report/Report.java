@@ -816,7 +816,11 @@ public final class Report {
         details.append("## ReadPathBenchmark\n\nOne read batch (`channelRead` + `channelReadComplete`) on the next "
                 + "channel in a shuffled cycle. ns per batch; overhead = mode − bare. `hop` only passes reads on: the "
                 + "floor any handler in the pipeline pays. ISH = reader idle (the matched comparator); ISH(all) "
-                + "for reference.\n\n| channels | bare | hop | ISH | ISH(all) | Vigil | hop overhead | ISH overhead "
+                + "for reference. The channels are in memory, without `TCP_INFO`, so Vigil takes the path it takes on "
+                + "NIO: besides the stamp, one clock read per read batch that carried data (in "
+                + "`channelReadComplete`, to bound the last arrival tightly), as ISH reads the clock per batch; on "
+                + "epoll and io_uring the tick reads the kernel's receipt instead and Vigil's read path has no clock "
+                + "read. That path is not measured here.\n\n| channels | bare | hop | ISH | ISH(all) | Vigil | hop overhead | ISH overhead "
                 + "| Vigil overhead | ratio | Vigil B/op |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
         double[][] chart = new double[2][SCALE.length];
         StringBuilder codecRows = new StringBuilder();
