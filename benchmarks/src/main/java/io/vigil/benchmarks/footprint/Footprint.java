@@ -94,6 +94,17 @@ public final class Footprint {
          * @return the table
          */
         public String table() {
+            return table(impl -> String.format(Locale.ROOT, "%.1f", perChannel(impl)));
+        }
+
+        /**
+         * Returns the figures as a Markdown table, each handler's bytes per channel as {@code figure} gives them
+         * (the caller's figure over several rounds, for instance).
+         *
+         * @param figure the text of {@code perChannel(impl)}'s figure, by impl
+         * @return the table
+         */
+        public String table(java.util.function.Function<String, String> figure) {
             StringBuilder sb = new StringBuilder();
             sb.append(channels).append(" channels. State: JOL instance size on this VM. \"All it adds\": retained "
                     + "heap after a full GC with the handler added to the live channels minus before, ÷ channels, "
@@ -105,11 +116,11 @@ public final class Footprint {
             sb.append(String.format(Locale.ROOT, "| Vigil health + timer state (the wheel entry) | %d |%n",
                     stateBytes));
             sb.append(String.format(Locale.ROOT, "| Vigil, all it adds (handler %d, state %d, wheel share; its "
-                    + "context, %d, is in the baseline) | %.1f |%n", handlerBytes, stateBytes, contextBytes,
-                    perChannel("vigil")));
-            sb.append(String.format(Locale.ROOT, "| ISH reader idle, all it adds | %.1f |%n", perChannel("ish")));
-            sb.append(String.format(Locale.ROOT, "| ISH reader + writer + all idle, all it adds | %.1f |%n",
-                    perChannel("ish-all")));
+                    + "context, %d, is in the baseline) | %s |%n", handlerBytes, stateBytes, contextBytes,
+                    figure.apply("vigil")));
+            sb.append(String.format(Locale.ROOT, "| ISH reader idle, all it adds | %s |%n", figure.apply("ish")));
+            sb.append(String.format(Locale.ROOT, "| ISH reader + writer + all idle, all it adds | %s |%n",
+                    figure.apply("ish-all")));
             return sb.toString();
         }
     }
@@ -121,11 +132,27 @@ public final class Footprint {
      * @return the figures
      */
     public static Result measure(int channels) {
+        return measure(channels, 1).get(0);
+    }
+
+    /**
+     * Measures {@code rounds} times after one discarded warm-up round: the rounds' spread is the figures' interval
+     * (one round's ISH figure was seen 14 B apart from another's).
+     *
+     * @param channels how many channels per configuration
+     * @param rounds rounds kept, at least 1
+     * @return the figures of each round
+     */
+    public static java.util.List<Result> measure(int channels, int rounds) {
         // A first round at a small size, discarded: one-time allocations (class initialisation, Netty's and the
         // wheel's static tables) would otherwise be charged to whichever handler first needs them. Measured: the
         // first round in a fresh VM charged Vigil 22 B per channel more than every later round.
         measureOnce(Math.min(channels, 1_000));
-        return measureOnce(channels);
+        java.util.List<Result> results = new java.util.ArrayList<>();
+        for (int i = 0; i < rounds; i++) {
+            results.add(measureOnce(channels));
+        }
+        return results;
     }
 
     private static Result measureOnce(int channels) {
