@@ -119,11 +119,10 @@ public final class EchoBench {
                         }
                     }).bind(Net.HOST, 0).sync().channel();
             int port = ((InetSocketAddress) server.localAddress()).getPort();
-            String sat = phase(transport, port, connections, "sat", rate, warmup, measure, echo, null);
             long loopThread = group.next().submit(() -> Thread.currentThread().getId()).get(10, TimeUnit.SECONDS);
+            String sat = phase(transport, port, connections, "sat", rate, warmup, measure, echo, loopThread, null);
             long[] cpu = new long[3];
-            cpu[2] = loopThread;
-            String fixed = phase(transport, port, connections, "rate", rate, warmup, measure, echo, cpu);
+            String fixed = phase(transport, port, connections, "rate", rate, warmup, measure, echo, loopThread, cpu);
             server.close().sync();
             return String.format(Locale.ROOT, "{\"transport\":\"%s\",\"mode\":\"%s\",\"rep\":%d,"
                             + "\"saturationRps\":%s,\"p50Us\":%s,\"p99Us\":%s,\"p999Us\":%s,\"maxUs\":%s,"
@@ -137,11 +136,12 @@ public final class EchoBench {
     }
 
     /**
-     * One load process. cpu, if given, holds the server loop's thread id in [2] and receives [server process CPU ns,
-     * requests served, server loop thread CPU ns] over the phase.
+     * One load process. cpu, if given, receives [server process CPU ns, requests served, CPU ns of the server loop's
+     * thread {@code loopThread}] over the phase.
      */
     private static String phase(String transport, int port, int connections, String kind, double rate, long warmup,
-                                long measure, Echo echo, long[] cpu) throws IOException, InterruptedException {
+                                long measure, Echo echo, long loopThread, long[] cpu)
+            throws IOException, InterruptedException {
         Process p = Net.java("512m", EchoLoad.class, transport, String.valueOf(port), String.valueOf(connections),
                 kind, String.valueOf(rate), String.valueOf(warmup), String.valueOf(measure));
         try {
@@ -151,14 +151,14 @@ public final class EchoBench {
             }
             com.sun.management.ThreadMXBean threads =
                     (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-            long loop0 = cpu == null ? 0 : threads.getThreadCpuTime(cpu[2]);
+            long loop0 = threads.getThreadCpuTime(loopThread);
             long cpu0 = Net.processCpuNanos();
             long req0 = echo.requests;
             String result = Net.readLine(p.getInputStream(), Duration.ofMillis(warmup + measure + 60_000));
             if (cpu != null) {
                 cpu[0] = Net.processCpuNanos() - cpu0;
                 cpu[1] = echo.requests - req0;
-                cpu[2] = threads.getThreadCpuTime(cpu[2]) - loop0;
+                cpu[2] = threads.getThreadCpuTime(loopThread) - loop0;
             }
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 throw new IOException("load generator did not exit");

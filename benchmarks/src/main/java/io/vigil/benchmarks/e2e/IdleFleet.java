@@ -56,7 +56,7 @@ public final class IdleFleet {
 
     /** Heap of each run's JVM (the peers' JVM has 1 GiB). */
     static final String RUN_HEAP = "4g";
-    static final String[] MODES = {"vigil", "ish", "kernel"};
+    private static final String[] MODES = {"vigil", "ish", "kernel"};
     private static final int PROBES = 3;
     private static final String LOOP_NAME = "fleetloop";
     private static final String ONCE = "--once";

@@ -441,7 +441,7 @@ public final class Report {
     /** The repetitions of one (transport, mode) as a Stat of one field. */
     private Stat e2eStat(String transport, String mode, String field) {
         List<Double> values = e2eValues(transport, mode, field);
-        return values.isEmpty() ? Stat.NONE : Stat.ofForks(values);
+        return Stat.ofForks(values);
     }
 
     /** The values of one field over the repetitions of one (transport, mode). */
@@ -665,7 +665,7 @@ public final class Report {
                 values.add(num(r, field));
             }
         }
-        return values.isEmpty() ? Stat.NONE : Stat.ofForks(values);
+        return Stat.ofForks(values);
     }
 
     private static Stat allocPerProbe(List<Map<?, ?>> runs) {
@@ -675,7 +675,7 @@ public final class Report {
                 values.add(num(r, "allocBytesPerSec") / num(r, "probesPerSec"));
             }
         }
-        return values.isEmpty() ? Stat.NONE : Stat.ofForks(values);
+        return Stat.ofForks(values);
     }
 
     /** Detection time over the runs that detected the dead peer, and how many did when not all. */
@@ -709,7 +709,7 @@ public final class Report {
                 values.add(num(r, "acceptsPerSecond"));
             }
         }
-        return values.isEmpty() ? Stat.NONE : Stat.ofForks(values);
+        return Stat.ofForks(values);
     }
 
     private String appliedShare(String transport) {
@@ -822,8 +822,8 @@ public final class Report {
                 + "NIO: besides the stamp, one clock read per read batch that carried data (in "
                 + "`channelReadComplete`, to bound the last arrival tightly), as ISH reads the clock per batch; on "
                 + "epoll and io_uring the tick reads the kernel's receipt instead and Vigil's read path has no clock "
-                + "read. That path is not measured here.\n\n| channels | bare | hop | ISH | ISH(all) | Vigil | hop overhead | ISH overhead "
-                + "| Vigil overhead | ratio | Vigil B/op |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "read. That path is not measured here.\n\n| channels | bare | hop | ISH | ISH(all) | Vigil | hop "
+                + "overhead | ISH overhead | Vigil overhead | ratio | Vigil B/op |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
         double[][] chart = new double[2][SCALE.length];
         StringBuilder codecRows = new StringBuilder();
         for (int s = 0; s < SCALE.length; s++) {
@@ -1226,8 +1226,7 @@ public final class Report {
                         herds++;
                     }
                 }
-                Stat stall = forkMedians.isEmpty() ? Stat.NONE
-                        : Stat.ofForks(forkMedians);
+                Stat stall = Stat.ofForks(forkMedians);
                 double iterations = h.secondary().getOrDefault("iterations", Double.NaN)
                         / Math.max(1, h.iterations());
                 double gcs = h.secondary().getOrDefault("gc.count", Double.NaN);

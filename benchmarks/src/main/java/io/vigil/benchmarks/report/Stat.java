@@ -24,7 +24,11 @@ record Stat(double value, double lo, double hi, int forks) {
     /** Forks a judgement needs (see the class comment). */
     static final int MIN_FORKS = 5;
 
+    /** The median and range of {@code means}; {@link #NONE} when there are none. */
     static Stat ofForks(List<Double> means) {
+        if (means.isEmpty()) {
+            return NONE;
+        }
         List<Double> sorted = new ArrayList<>(means);
         Collections.sort(sorted);
         int n = sorted.size();
