@@ -2,7 +2,7 @@
 # The benchmark record: builds the runnable jar, runs the whole suite, then regenerates BENCHMARKS.md and its charts
 # (BENCHMARKS.png, BENCHMARKS-e2e.png, BENCHMARKS-fleet.png) at the repository root from the JSON.
 #
-#   benchmarks/run.sh                 # the record: 5 forks, pre-touched fixed heap; about 3 hours on an IDLE 2-core machine
+#   benchmarks/run.sh                 # the record: 5 forks, pre-touched fixed heap; about 3.5 hours on an IDLE 2-core machine
 #   benchmarks/run.sh --report-only   # only BENCHMARKS.md and the charts, from benchmarks/results/*.json
 #   benchmarks/run.sh --only e2e,fleet  # part of the record (record settings): only the named benchmarks are run and
 #                                     # their JSON replaced; the others' JSON stays, and machine.txt gets one more

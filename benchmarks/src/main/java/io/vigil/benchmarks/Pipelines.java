@@ -68,7 +68,8 @@ public final class Pipelines {
      * @param impl {@code bare} (none), {@code hop} (a handler that only passes reads on: the floor of any handler
      *        on the read path), {@code codec-stamp} (a hop that also stamps the loop's cached time, as a codec
      *        feeding the keepalive would), {@code ish} (IdleStateHandler, reader idle), {@code ish-writer},
-     *        {@code ish-all} (reader, writer and all idle), {@code vigil} (KeepAliveHandler), {@code vigil-codec}
+     *        {@code ish-all} (reader, writer and all idle), {@code vigil} (KeepAliveHandler; {@code vigil-epoll} is the
+     *        same, for {@link KernelViewChannel}s), {@code vigil-codec}
      *        (a FedKeepAliveHandler, for a codec to feed: see {@link FeedingCodec})
      * @param idle the idle time
      * @param interval Vigil's probe interval
@@ -92,6 +93,7 @@ public final class Pipelines {
             // Probe jitter off: the timer paths are compared at the same deadlines as IdleStateHandler's (which has
             // none), and a herd stays a herd; jitter moves when a first probe goes, not what any path costs.
             case "vigil":
+            case "vigil-epoll":
                 KeepAlivePolicy policy = KeepAlivePolicy.builder().idle(idle).interval(interval).probes(3).build();
                 return () -> new KeepAliveHandler(policy, HeartbeatProber.INSTANCE).probeJitter(0);
             case "vigil-codec":
@@ -115,14 +117,35 @@ public final class Pipelines {
      * @param extra another handler per channel, added after the idle handler (may be null)
      * @return the pipelines
      */
+    public static ChannelPipeline[] build(int n, Ticker ticker, ManualIoEventLoop sharedLoop,
+                                          @Nullable Supplier<ChannelHandler> handler, Sink sink, Consumer consumer,
+                                          @Nullable Supplier<ChannelHandler> extra) {
+        return build(n, ticker, sharedLoop, handler, sink, consumer, extra, false);
+    }
+
+    /**
+     * Builds {@code n} active channels, which may show Vigil the kernel's view.
+     *
+     * @param n how many
+     * @param ticker the channels' clock
+     * @param sharedLoop the loop the idle handlers run on
+     * @param handler the idle handler factory, or null for none
+     * @param sink the outbound sink (shared)
+     * @param consumer the inbound consumer (shared)
+     * @param extra another handler per channel, added after the idle handler (may be null)
+     * @param kernelView true for {@link KernelViewChannel}s (Vigil takes its epoll read path), false for plain
+     *        in-memory channels (its NIO path)
+     * @return the pipelines
+     */
     // addLast(executor, ...) is deprecated in Netty 4.2, but it is how many channels share one loop's timers here.
     @SuppressWarnings("deprecation")
     public static ChannelPipeline[] build(int n, Ticker ticker, ManualIoEventLoop sharedLoop,
                                           @Nullable Supplier<ChannelHandler> handler, Sink sink, Consumer consumer,
-                                          @Nullable Supplier<ChannelHandler> extra) {
+                                          @Nullable Supplier<ChannelHandler> extra, boolean kernelView) {
         ChannelPipeline[] pipelines = new ChannelPipeline[n];
         for (int i = 0; i < n; i++) {
-            EmbeddedChannel ch = EmbeddedChannel.builder().ticker(ticker).handlers(sink).build();
+            EmbeddedChannel.Builder b = EmbeddedChannel.builder().ticker(ticker).handlers(sink);
+            EmbeddedChannel ch = kernelView ? new KernelViewChannel(b) : b.build();
             ChannelPipeline p = ch.pipeline();
             if (handler != null) {
                 p.addLast(sharedLoop, "idle", handler.get());

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
+import io.vigil.core.internal.timer.TimerWheelConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +21,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * End to end over loopback: an echo/RPC server in this JVM, driven by {@link EchoLoad} in a separate process, for
- * each transport ({@code epoll}, {@code nio}) and keepalive mode ({@code none}; {@code ish}: IdleStateHandler reader
- * idle + a heartbeat prober; {@code vigil}: KeepAliveHandler), repeated with the modes interleaved. Per repetition:
+ * each transport ({@code epoll}, {@code nio}) and keepalive mode ({@code none}; {@code tick}: no keepalive, only a
+ * task that does nothing, run at Vigil's wheel tick on the server's loop, which isolates what a periodic tick costs
+ * the transport's event loop from what the handler costs; {@code ish}: IdleStateHandler reader idle + a heartbeat
+ * prober; {@code vigil}: KeepAliveHandler), repeated with the modes interleaved. Per repetition:
  * throughput at saturation, then latency percentiles at a fixed rate below saturation and the server's CPU per
  * request in that phase: the whole process's (what a user pays) and its event loop thread's alone (the request path;
  * the rest is JIT compilation, GC and the JVM's other threads). Writes {@code e2e.json} for the report.
@@ -38,7 +41,7 @@ public final class EchoBench {
     /** Idle time and probe interval of both keepalives: short, so the machinery is live during the run. */
     static final Duration IDLE = Duration.ofSeconds(1);
     static final Duration INTERVAL = Duration.ofSeconds(1);
-    static final String[] MODES = {"none", "ish", "vigil"};
+    static final String[] MODES = {"none", "tick", "ish", "vigil"};
 
     private EchoBench() {
     }
@@ -114,12 +117,16 @@ public final class EchoBench {
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            Net.keepAlive(ch.pipeline(), mode, IDLE, INTERVAL, 3);
+                            Net.keepAlive(ch.pipeline(), "tick".equals(mode) ? "none" : mode, IDLE, INTERVAL, 3);
                             ch.pipeline().addLast("echo", echo);
                         }
                     }).bind(Net.HOST, 0).sync().channel();
             int port = ((InetSocketAddress) server.localAddress()).getPort();
             long loopThread = group.next().submit(() -> Thread.currentThread().getId()).get(10, TimeUnit.SECONDS);
+            if ("tick".equals(mode)) {
+                long tick = TimerWheelConfig.fromSystemProperties().tickNanos();
+                group.next().scheduleAtFixedRate(() -> { }, tick, tick, TimeUnit.NANOSECONDS);
+            }
             String sat = phase(transport, port, connections, "sat", rate, warmup, measure, echo, loopThread, null);
             long[] cpu = new long[3];
             String fixed = phase(transport, port, connections, "rate", rate, warmup, measure, echo, loopThread, cpu);

@@ -6,13 +6,18 @@ import io.netty.channel.ManualIoEventLoop;
 import io.netty.util.concurrent.MockTicker;
 import io.netty.util.concurrent.Ticker;
 import io.vigil.benchmarks.Pipelines;
+import io.vigil.benchmarks.e2e.Net;
 import io.vigil.core.handler.KeepAliveHandler;
 import io.vigil.core.internal.timer.TimerWheels;
+import java.io.IOException;
 import java.lang.reflect.Field;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.openjdk.jol.info.ClassLayout;
@@ -32,6 +37,8 @@ import org.openjdk.jol.info.ClassLayout;
 public final class Footprint {
 
     private static final String[] IMPLS = {"noop", "ish", "ish-all", "vigil"};
+    /** The first word of the line a fork prints with its result. */
+    private static final String RESULT = "FOOTPRINT ";
 
     /**
      * The baseline: a handler that does nothing, added the same way. Adding any handler with its own executor costs
@@ -89,6 +96,44 @@ public final class Footprint {
         }
 
         /**
+         * Returns the result as one line of text, which {@link #parse} reads back: what a fork prints.
+         *
+         * @return {@code channels state handler context} then {@code impl=bytes} per handler, space-separated
+         */
+        String toLine() {
+            StringBuilder sb = new StringBuilder().append(channels).append(' ').append(stateBytes).append(' ')
+                    .append(handlerBytes).append(' ').append(contextBytes);
+            totals.forEach((impl, bytes) -> sb.append(' ').append(impl).append('=').append(bytes));
+            return sb.toString();
+        }
+
+        /**
+         * Reads a result back from {@link #toLine()}'s text.
+         *
+         * @param line the text
+         * @return the result
+         * @throws IllegalArgumentException if the text is not such a line
+         */
+        static Result parse(String line) {
+            String[] f = line.trim().split(" ");
+            if (f.length != 4 + IMPLS.length) {
+                throw new IllegalArgumentException("not a footprint result: " + line);
+            }
+            Map<String, Long> totals = new LinkedHashMap<>();
+            for (int i = 4; i < f.length; i++) {
+                int eq = f[i].indexOf('=');
+                totals.put(f[i].substring(0, eq), Long.parseLong(f[i].substring(eq + 1)));
+            }
+            for (String impl : IMPLS) {
+                if (!totals.containsKey(impl)) {
+                    throw new IllegalArgumentException("footprint result without " + impl + ": " + line);
+                }
+            }
+            return new Result(Integer.parseInt(f[0]), totals, Long.parseLong(f[1]), Long.parseLong(f[2]),
+                    Long.parseLong(f[3]));
+        }
+
+        /**
          * Returns the figures as a Markdown table.
          *
          * @return the table
@@ -143,16 +188,68 @@ public final class Footprint {
      * @param rounds rounds kept, at least 1
      * @return the figures of each round
      */
-    public static java.util.List<Result> measure(int channels, int rounds) {
+    public static List<Result> measure(int channels, int rounds) {
         // A first round at a small size, discarded: one-time allocations (class initialisation, Netty's and the
         // wheel's static tables) would otherwise be charged to whichever handler first needs them. Measured: the
         // first round in a fresh VM charged Vigil 22 B per channel more than every later round.
         measureOnce(Math.min(channels, 1_000));
-        java.util.List<Result> results = new java.util.ArrayList<>();
+        List<Result> results = new ArrayList<>();
         for (int i = 0; i < rounds; i++) {
             results.add(measureOnce(channels));
         }
         return results;
+    }
+
+    /**
+     * Measures in {@code forks} fresh JVMs, one after the other, each measuring one round after its discarded
+     * warm-up round: the spread between JVMs (heap layout, JIT, what each JVM initialised) is the interval, which
+     * rounds in one JVM do not show (one JVM's rounds put ISH at 235–242 B per channel, another's at 221 B).
+     *
+     * @param channels how many channels per configuration
+     * @param forks how many JVMs, at least 1
+     * @param heap each JVM's fixed heap, as for {@code -Xmx} ({@code 1g})
+     * @return the figures of each JVM
+     * @throws IOException if a JVM cannot be started, fails or prints no result within a minute
+     * @throws InterruptedException if interrupted while waiting for one
+     */
+    public static List<Result> inForks(int channels, int forks, String heap) throws IOException,
+            InterruptedException {
+        List<Result> results = new ArrayList<>();
+        for (int i = 0; i < forks; i++) {
+            Process fork = Net.java(heap, Footprint.class, String.valueOf(channels));
+            try {
+                // JOL may print warnings first (no dynamic attach): the result is the line that starts with RESULT.
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+                String line = "";
+                for (int lines = 0; lines < 100 && !line.startsWith(RESULT); lines++) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        throw new IOException("footprint fork " + (i + 1) + " printed no result within a minute");
+                    }
+                    line = Net.readLine(fork.getInputStream(), Duration.ofNanos(left));
+                }
+                if (!line.startsWith(RESULT)) {
+                    throw new IOException("footprint fork " + (i + 1) + " printed no result: " + line);
+                }
+                if (!fork.waitFor(30, TimeUnit.SECONDS) || fork.exitValue() != 0) {
+                    throw new IOException("footprint fork " + (i + 1) + " did not end cleanly");
+                }
+                results.add(Result.parse(line.substring(RESULT.length())));
+            } finally {
+                Net.kill(fork);
+            }
+        }
+        return results;
+    }
+
+    /**
+     * One fork of {@link #inForks}: measures one round after the warm-up round and prints it on one line.
+     *
+     * @param args the number of channels
+     */
+    public static void main(String[] args) {
+        Result r = measure(Integer.parseInt(args[0]), 1).get(0);
+        System.out.println(RESULT + r.toLine());
     }
 
     private static Result measureOnce(int channels) {

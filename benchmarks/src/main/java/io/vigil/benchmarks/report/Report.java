@@ -48,8 +48,8 @@ public final class Report {
     private static final String[] DESIGN_LABEL = {"loop heap (Netty scheduler)", "HashedWheelTimer (caller side)",
         "Agrona DeadlineTimerWheel", "Vigil wheel"};
     private static final double FLOOR_FACTOR = 1.2;
-    /** Footprint rounds kept (after one discarded warm-up round). */
-    private static final int FOOTPRINT_ROUNDS = 5;
+    /** Footprint forks: fresh JVMs, each measuring one round after a discarded warm-up round. */
+    private static final int FOOTPRINT_FORKS = 5;
     private static final double TICK_MS = TimerWheelConfig.fromSystemProperties().tickNanos() / 1e6;
 
     private final Results results;
@@ -438,6 +438,9 @@ public final class Report {
         return String.valueOf(o);
     }
 
+    /** The end-to-end modes in the table's order (older records have no {@code tick}). */
+    private static final String[] E2E_MODES = {"none", "tick", "ish", "vigil"};
+
     /** The repetitions of one (transport, mode) as a Stat of one field. */
     private Stat e2eStat(String transport, String mode, String field) {
         List<Double> values = e2eValues(transport, mode, field);
@@ -487,7 +490,9 @@ public final class Report {
             return;
         }
         details.append("A server (this JVM) echoes 64 B length-prefixed requests; a **separate load-generator "
-                + "process** (`e2e.EchoLoad`) drives it over loopback. Modes: `none` (no keepalive), `ish` "
+                + "process** (`e2e.EchoLoad`) drives it over loopback. Modes: `none` (no keepalive), `tick` (no "
+                + "keepalive, only a task that does nothing run at Vigil's wheel tick on the server's loop: what a "
+                + "periodic tick costs the transport's event loop, apart from any handler), `ish` "
                 + "(IdleStateHandler reader idle + a heartbeat prober that pings on idle and closes on a missed "
                 + "pong, doing Vigil's job), `vigil` (KeepAliveHandler + heartbeat codec). Saturation: "
                 + str(e2e, "connections") + " connections, each with one request in flight, as fast as the server "
@@ -503,7 +508,10 @@ public final class Report {
                 + "server CPU µs/request | of it the loop thread |\n|---|---|---|---|---|---|---|---|---|\n");
         for (Object t : list(e2e, "transports")) {
             String transport = String.valueOf(t);
-            for (String mode : new String[] {"none", "ish", "vigil"}) {
+            for (String mode : E2E_MODES) {
+                if (e2eValues(transport, mode, "saturationRps").isEmpty()) {
+                    continue;
+                }
                 details.append("| ").append(transport).append(" | ").append(mode).append(" | ")
                         .append(e2eStat(transport, mode, "saturationRps")).append(" | ")
                         .append(e2eStat(transport, mode, "p50Us")).append(" | ")
@@ -545,7 +553,11 @@ public final class Report {
         details.append('\n');
     }
 
-    /** Where an end-to-end CPU difference lies: Vigil − none for the loop thread and for the whole process. */
+    /**
+     * Where an end-to-end CPU difference lies: Vigil − none for the loop thread and for the whole process, and, where
+     * the {@code tick} mode ran, how much of it a periodic task alone costs the loop (tick − none) and how much is
+     * the handler (Vigil − tick).
+     */
     String cpuSplit(String transport) {
         Stat loopN = e2eStat(transport, "none", "loopCpuUsPerRequest");
         Stat loopV = e2eStat(transport, "vigil", "loopCpuUsPerRequest");
@@ -554,8 +566,14 @@ public final class Report {
         }
         Stat whole = e2eStat(transport, "vigil", "cpuUsPerRequest").minus(e2eStat(transport, "none",
                 "cpuUsPerRequest"));
-        return "Vigil − none: whole process " + whole + " µs/request, of which the loop thread (the request path) "
-                + loopV.minus(loopN) + " µs/request (loop thread: Vigil " + loopV + ", none " + loopN + ")";
+        String split = "Vigil − none: whole process " + whole + " µs/request, of which the loop thread (the request "
+                + "path) " + loopV.minus(loopN) + " µs/request (loop thread: Vigil " + loopV + ", none " + loopN + ")";
+        Stat loopT = e2eStat(transport, "tick", "loopCpuUsPerRequest");
+        if (Double.isNaN(loopT.value())) {
+            return split;
+        }
+        return split + "; of the loop thread's, a task doing nothing at the wheel's tick (tick − none) "
+                + loopT.minus(loopN) + " and the handler (Vigil − tick) " + loopV.minus(loopT) + " µs/request";
     }
 
     private List<Chart.Panel> e2ePanels() {
@@ -563,6 +581,7 @@ public final class Report {
         String[] pct = {"p50", "p99", "p99.9", "max"};
         String[] fields = {"p50Us", "p99Us", "p999Us", "maxUs"};
         String[] modes = {"none", "ish", "vigil"};
+        // The latency chart compares the three keepalive modes; the tick mode is an attribution, in the table only.
         for (Object t : list(e2e, "transports")) {
             double[][] v = new double[modes.length][pct.length];
             for (int m = 0; m < modes.length; m++) {
@@ -822,9 +841,12 @@ public final class Report {
                 + "NIO: besides the stamp, one clock read per read batch that carried data (in "
                 + "`channelReadComplete`, to bound the last arrival tightly), as ISH reads the clock per batch; on "
                 + "epoll and io_uring the tick reads the kernel's receipt instead and Vigil's read path has no clock "
-                + "read. That path is not measured here.\n\n| channels | bare | hop | ISH | ISH(all) | Vigil | hop "
-                + "overhead | ISH overhead | Vigil overhead | ratio | Vigil B/op |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
-        double[][] chart = new double[2][SCALE.length];
+                + "read. **Vigil epoll** is that path: the same handler on in-memory channels that show it a kernel "
+                + "view as epoll does (`KernelViewChannel`; the view has no sample, which only the tick would take). "
+                + "Both paths are judged against ISH.\n\n| channels | bare | hop | ISH | ISH(all) | Vigil | Vigil "
+                + "epoll | hop overhead | ISH overhead | Vigil overhead | ratio | Vigil epoll overhead | ratio | Vigil "
+                + "B/op |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        double[][] chart = new double[3][SCALE.length];
         StringBuilder codecRows = new StringBuilder();
         for (int s = 0; s < SCALE.length; s++) {
             String c = SCALE[s];
@@ -837,6 +859,7 @@ public final class Report {
             Stat ish = stat(b, "channels", c, "impl", "ish");
             Stat all = stat(b, "channels", c, "impl", "ish-all");
             Stat vigil = vigilRow == null ? null : vigilRow.stat();
+            Results.Row epollRow = results.find(b, "channels", c, "impl", "vigil-epoll");
             double target = s == 0 ? 4 : 2;
             String caseName = "read batch, " + human(c) + " channels";
             if (bare == null || ish == null || vigil == null) {
@@ -849,6 +872,8 @@ public final class Report {
             Stat r = io.over(vo);
             chart[0][s] = io.value();
             chart[1][s] = vo.value();
+            Stat eo = epollRow == null ? null : epollRow.stat().minus(bare);
+            chart[2][s] = eo == null ? Double.NaN : eo.value();
             if (codec != null && hop != null) {
                 Stat stampCost = codec.minus(hop);
                 codecRows.append("| ").append(human(c)).append(" | ").append(stampCost).append(" | ")
@@ -860,8 +885,11 @@ public final class Report {
             Verdict v = alloc < 1 ? atLeast(r, target) : Verdict.MISS;
             details.append("| ").append(human(c)).append(" | ").append(bare).append(" | ").append(opt(hop))
                     .append(" | ").append(ish).append(" | ").append(opt(all)).append(" | ").append(vigil)
+                    .append(" | ").append(epollRow == null ? "—" : epollRow.stat().toString())
                     .append(" | ").append(opt(ho)).append(" | ").append(io).append(" | ").append(vo).append(" | ")
-                    .append(r.asRatio()).append(" | ").append(bytes(alloc)).append(" |\n");
+                    .append(r.asRatio()).append(" | ").append(opt(eo)).append(" | ")
+                    .append(eo == null ? "—" : io.over(eo).asRatio()).append(" | ").append(bytes(alloc))
+                    .append(" |\n");
             String hopText = ho == null ? "" : "one more handler costs " + ho + " ns by itself (`hop`), "
                     + fmt(ho.value() / io.value() * 100) + " % of ISH's overhead; ";
             row(summary, "ReadPathBenchmark", caseName, "ISH(reader) " + io + " ns", vo + " ns, " + bytes(alloc),
@@ -871,6 +899,18 @@ public final class Report {
                             ? "the target needs a stamp from a handler the application already has (the "
                             + "`HealthFeed` API from a codec), not a pipeline handler of its own"
                             : "at this scale both are bound by cache misses on the handler context and object"));
+            if (eo != null) {
+                Stat re = io.over(eo);
+                double epollAlloc = epollRow.allocPerOp();
+                Verdict ve = epollAlloc < 1 ? atLeast(re, target) : Verdict.MISS;
+                row(summary, "ReadPathBenchmark", caseName + ", epoll path", "ISH(reader) " + io + " ns",
+                        eo + " ns, " + bytes(epollAlloc), "ISH ÷ Vigil overhead " + re + "×",
+                        "≥ " + fmt(target) + "×, 0 B/op", ve, epollAlloc >= 1 ? "allocation on the read path"
+                                : "no clock read (Vigil epoll − Vigil = " + epollRow.stat().minus(vigil)
+                                + " ns: the NIO path's clock read at the end of the batch); " + hopText
+                                + (ve == Verdict.PASS ? "one store of the loop's cached time where ISH reads the clock"
+                                : "the handler's own hop is most of what remains"));
+            }
         }
         if (codecRows.length() > 0) {
             details.append("\n**Stamping from inside a codec** (`codec-stamp`): a handler the application already has "
@@ -885,7 +925,7 @@ public final class Report {
                     .append(codecRows);
         }
         overheadPanels.add(new Chart.Panel("Read path: overhead over bare (ns per batch)", new String[] {"1k", "100k",
-            "1M"}, SCALE_X, new String[] {"ISH reader idle", "Vigil"}, chart, "ns", true));
+            "1M"}, SCALE_X, new String[] {"ISH reader idle", "Vigil (NIO path)", "Vigil (epoll path)"}, chart, "ns", true));
         details.append('\n');
     }
 
@@ -1357,11 +1397,20 @@ public final class Report {
     // ---- footprint and allocation --------------------------------------------------------------------------------
 
     private void footprint(StringBuilder summary, StringBuilder details) {
-        List<Footprint.Result> rounds = Footprint.measure(10_000, FOOTPRINT_ROUNDS);
+        List<Footprint.Result> rounds;
+        try {
+            rounds = Footprint.inForks(10_000, FOOTPRINT_FORKS, "1g");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while measuring the footprint", e);
+        }
         Footprint.Result f = rounds.get(0);
         details.append("## FootprintTest (JUnit in CI; measured again here)\n\n").append(f.table(impl ->
                 perChannel(rounds, impl).toString())).append("\nBytes per channel: median [range] over ")
-                .append(rounds.size()).append(" rounds after a discarded warm-up round, in one JVM.\n\n");
+                .append(rounds.size()).append(" fresh JVMs (1 GiB heap, pre-touched), each measuring one round after a "
+                        + "discarded warm-up round.\n\n");
         Stat vigil = perChannel(rounds, "vigil");
         Stat ish = perChannel(rounds, "ish");
         Verdict v = f.vigilStateBytes() > 64 || vigil.lo() >= ish.hi() ? Verdict.MISS

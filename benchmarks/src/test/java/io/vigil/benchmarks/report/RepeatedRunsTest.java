@@ -65,4 +65,22 @@ class RepeatedRunsTest {
                 + "\"cpuUsPerRequest\":15},{\"transport\":\"nio\",\"mode\":\"vigil\",\"cpuUsPerRequest\":18}]}", null)
                 .cpuSplit("nio")).isEqualTo("the loop thread's share was not recorded in this run");
     }
+
+    @Test
+    void theTickModeSplitsTheLoopThreadsGapBetweenThePeriodicTaskAndTheHandler() throws Exception {
+        StringBuilder runs = new StringBuilder();
+        for (int rep = 0; rep < 3; rep++) {
+            runs.append(rep == 0 ? "" : ",")
+                    .append("{\"transport\":\"nio\",\"mode\":\"none\",\"cpuUsPerRequest\":15,"
+                            + "\"loopCpuUsPerRequest\":10},")
+                    .append("{\"transport\":\"nio\",\"mode\":\"tick\",\"cpuUsPerRequest\":17,"
+                            + "\"loopCpuUsPerRequest\":").append(11.5 + rep * 0.1).append("},")
+                    .append("{\"transport\":\"nio\",\"mode\":\"vigil\",\"cpuUsPerRequest\":18,"
+                            + "\"loopCpuUsPerRequest\":12}");
+        }
+        String split = report("{\"transports\":[\"nio\"],\"runs\":[" + runs + "]}", null).cpuSplit("nio");
+
+        assertThat(split).endsWith("; of the loop thread's, a task doing nothing at the wheel's tick (tick − none) "
+                + "1.60 [1.50, 1.70] and the handler (Vigil − tick) 0.40 [0.30, 0.50] µs/request");
+    }
 }
