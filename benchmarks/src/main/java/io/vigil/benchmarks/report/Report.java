@@ -285,10 +285,13 @@ public final class Report {
                 crossed.add(pair[0] + " against " + pair[1]);
             }
         }
-        return "**The parts ran on " + partsByCpu.size() + " different machines** (" + String.join("; ", lines)
-                + "). " + (crossed.isEmpty() ? "Every comparison here is within one part or between parts of the "
-                + "same machine; figures from different machines are not compared with each other."
-                : "These comparisons cross machines and are indicative only: " + String.join(", ", crossed) + ".");
+        return "**The parts ran on " + partsByCpu.size() + " kinds of machine** (told apart by CPU model and "
+                + "clocksource; parts recorded in different sessions ran on different virtual machines, which may be "
+                + "of one kind: " + String.join("; ", lines) + "). " + (crossed.isEmpty() ? "Every comparison here is "
+                + "within one part or between parts of one session; figures from different kinds of machine are not "
+                + "compared with each other."
+                : "These comparisons cross kinds of machine and are indicative only: " + String.join(", ", crossed)
+                + ".");
     }
 
     static String loadStatement(String machine) {
@@ -907,9 +910,11 @@ public final class Report {
                         eo + " ns, " + bytes(epollAlloc), "ISH ÷ Vigil overhead " + re + "×",
                         "≥ " + fmt(target) + "×, 0 B/op", ve, epollAlloc >= 1 ? "allocation on the read path"
                                 : "no clock read (Vigil epoll − Vigil = " + epollRow.stat().minus(vigil)
-                                + " ns: the NIO path's clock read at the end of the batch); " + hopText
-                                + (ve == Verdict.PASS ? "one store of the loop's cached time where ISH reads the clock"
-                                : "the handler's own hop is most of what remains"));
+                                + " ns: the NIO path's clock read at the end of the batch)"
+                                + (ho == null ? "" : "; one more handler alone (`hop`) is " + fmt(ho.value()
+                                / eo.value() * 100) + " % of this overhead by the medians")
+                                + (ve == Verdict.PASS ? "; one store of the loop's cached time where ISH reads the "
+                                + "clock" : ""));
             }
         }
         if (codecRows.length() > 0) {
