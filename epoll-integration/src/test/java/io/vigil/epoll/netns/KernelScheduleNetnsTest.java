@@ -237,15 +237,18 @@ class KernelScheduleNetnsTest {
                 assertThat(p[0]).as("%s: probe %d not yet sent at, jiffies", name, i)
                         .isLessThanOrEqualTo(schedule.probeMaxJiffies(i) + SOFTIRQ_JIFFIES);
             }
-            // From the second expiry on the kernel's spacing is exact: S jiffies (1.024 s for 1 s at HZ 250).
+            // From the second expiry on the kernel's spacing is exact: S jiffies (1.024 s for 1 s at HZ 250). Either
+            // expiry's softirq may run up to SOFTIRQ_JIFFIES after its jiffy (as the exact check below allows), so
+            // the observed windows bound the spacing within that much on both sides: a late second expiry was
+            // measured at 504 jiffies against an observed lower bound of 505 (CI, drift 2/2/3).
             List<long[]> expiries = new ArrayList<>(probeJiffies);
             expiries.add(verdictJiffies);
             for (int i = 1; i + 1 < expiries.size(); i++) {
                 long[] a = expiries.get(i);
                 long[] b = expiries.get(i + 1);
-                assertThat(spacingJiffies).as("%s: spacing after expiry %d within [%d, %d + %d] jiffies", name, i,
-                        b[0] - a[1], b[1] - a[0], SOFTIRQ_JIFFIES)
-                        .isBetween(b[0] - a[1], b[1] - a[0] + SOFTIRQ_JIFFIES);
+                assertThat(spacingJiffies).as("%s: spacing after expiry %d within [%d - %d, %d + %d] jiffies", name,
+                        i, b[0] - a[1], SOFTIRQ_JIFFIES, b[1] - a[0], SOFTIRQ_JIFFIES)
+                        .isBetween(b[0] - a[1] - SOFTIRQ_JIFFIES, b[1] - a[0] + SOFTIRQ_JIFFIES);
             }
             if (connectJiffy != Long.MIN_VALUE && lastRxJiffy != Long.MIN_VALUE) {
                 // The phase is known: the model's exact expiries, to the jiffy.
