@@ -127,21 +127,10 @@ public final class IdleFleet {
      */
     static String inFreshJvm(String heap, String transport, String mode, int connections, long windowMs, long idleMs,
                              long intervalMs, int block) throws IOException, InterruptedException {
-        Process child = Net.java(heap, IdleFleet.class, ONCE, transport, mode, String.valueOf(connections),
-                String.valueOf(windowMs), String.valueOf(idleMs), String.valueOf(intervalMs), String.valueOf(block));
-        try {
-            // Set-up (peers' JVM, connections) + window + detection + two heap histograms: far below this bound.
-            String line = Net.readLine(child.getInputStream(), Duration.ofMillis(windowMs).plusMinutes(10));
-            if (!line.startsWith(RESULT)) {
-                throw new IOException("fleet run " + mode + ": " + line);
-            }
-            if (!child.waitFor(60, TimeUnit.SECONDS) || child.exitValue() != 0) {
-                throw new IOException("fleet run " + mode + " did not end cleanly");
-            }
-            return line.substring(RESULT.length());
-        } finally {
-            Net.kill(child);
-        }
+        // Set-up (peers' JVM, connections) + window + detection + two heap histograms: far below this bound.
+        return Net.resultOf(heap, Duration.ofMillis(windowMs).plusMinutes(10), RESULT, IdleFleet.class, ONCE,
+                transport, mode, String.valueOf(connections), String.valueOf(windowMs), String.valueOf(idleMs),
+                String.valueOf(intervalMs), String.valueOf(block));
     }
 
     static String once(String transport, String mode, int connections, long windowMs, Duration idle,

@@ -229,6 +229,46 @@ public final class Net {
     }
 
     /**
+     * Runs {@code main} in a Java child process of its own ({@link #java}) and returns its result: the text after
+     * {@code prefix} on the first line of its output that starts with it (lines before it, such as a library's
+     * warnings, are skipped), once the child has exited with status 0.
+     *
+     * @param heap {@code -Xmx} value, e.g. {@code 1g}
+     * @param timeout how long the child may take to print its result
+     * @param prefix what the result line starts with
+     * @param main the main class
+     * @param args its arguments
+     * @return the result line without the prefix
+     * @throws IOException if the child cannot start, prints no result within {@code timeout}, or does not exit
+     *         cleanly within 60 s after it
+     * @throws InterruptedException if interrupted while waiting for its exit
+     */
+    public static String resultOf(String heap, Duration timeout, String prefix, Class<?> main, String... args)
+            throws IOException, InterruptedException {
+        Process child = java(heap, main, args);
+        try {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            String line = "";
+            for (int lines = 0; lines < 100 && !line.startsWith(prefix); lines++) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IOException(main.getSimpleName() + " printed no result within " + timeout);
+                }
+                line = readLine(child.getInputStream(), Duration.ofNanos(left));
+            }
+            if (!line.startsWith(prefix)) {
+                throw new IOException(main.getSimpleName() + " printed no result: " + line);
+            }
+            if (!child.waitFor(60, TimeUnit.SECONDS) || child.exitValue() != 0) {
+                throw new IOException(main.getSimpleName() + " " + String.join(" ", args) + " did not end cleanly");
+            }
+            return line.substring(prefix.length());
+        } finally {
+            kill(child);
+        }
+    }
+
+    /**
      * Reads one line from a child's output, waiting at most {@code timeout}.
      *
      * @param in the child's stdout

@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.openjdk.jol.info.ClassLayout;
@@ -209,35 +208,16 @@ public final class Footprint {
      * @param forks how many JVMs, at least 1
      * @param heap each JVM's fixed heap, as for {@code -Xmx} ({@code 1g})
      * @return the figures of each JVM
-     * @throws IOException if a JVM cannot be started, fails or prints no result within a minute
+     * @throws IOException if a JVM cannot be started, prints no result within a minute or does not end cleanly
      * @throws InterruptedException if interrupted while waiting for one
      */
     public static List<Result> inForks(int channels, int forks, String heap) throws IOException,
             InterruptedException {
         List<Result> results = new ArrayList<>();
         for (int i = 0; i < forks; i++) {
-            Process fork = Net.java(heap, Footprint.class, String.valueOf(channels));
-            try {
-                // JOL may print warnings first (no dynamic attach): the result is the line that starts with RESULT.
-                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-                String line = "";
-                for (int lines = 0; lines < 100 && !line.startsWith(RESULT); lines++) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        throw new IOException("footprint fork " + (i + 1) + " printed no result within a minute");
-                    }
-                    line = Net.readLine(fork.getInputStream(), Duration.ofNanos(left));
-                }
-                if (!line.startsWith(RESULT)) {
-                    throw new IOException("footprint fork " + (i + 1) + " printed no result: " + line);
-                }
-                if (!fork.waitFor(30, TimeUnit.SECONDS) || fork.exitValue() != 0) {
-                    throw new IOException("footprint fork " + (i + 1) + " did not end cleanly");
-                }
-                results.add(Result.parse(line.substring(RESULT.length())));
-            } finally {
-                Net.kill(fork);
-            }
+            // JOL may print warnings before the result (no dynamic attach): resultOf skips them.
+            results.add(Result.parse(Net.resultOf(heap, Duration.ofMinutes(1), RESULT, Footprint.class,
+                    String.valueOf(channels))));
         }
         return results;
     }
