@@ -206,8 +206,9 @@ public abstract class HealthStateMachine extends TimerEntry {
         }
         // Row 10: give up, unless the caller's own loop lagged with no kernel receipt to tell what arrived meanwhile:
         // then probe once more first. With the kernel's receipt, the silence is the kernel's, whatever our loop did.
-        if ((userTimeout > 0 ? elapsed >= clock.toJiffies(userTimeout) && probesOut > 0
-                : probesOut >= policy.probes()) && (seen.receiptKnown || !forgiveLag(seen))) {
+        boolean verdictDue = userTimeout > 0 ? elapsed >= clock.toJiffies(userTimeout) && probesOut > 0
+                : probesOut >= policy.probes();
+        if (verdictDue && (seen.receiptKnown || !forgiveLag(seen))) {
             if (probesUnwritten >= probesOut) {
                 return die(DeathReason.PROBES_UNWRITABLE);
             }
@@ -223,6 +224,12 @@ public abstract class HealthStateMachine extends TimerEntry {
         } else {
             long intervalJiffies = clock.toJiffies(interval);
             deadline = clock.startNanos(clock.fireJiffy(expiry + intervalJiffies, intervalJiffies - 1));
+        }
+        if (verdictDue && deadline - (now + interval) < 0) {
+            // The local-stall guard's extra probe: the peer has a whole interval from now to answer it, however far
+            // our loop fell behind the kernel's schedule (a deadline from that schedule may already have passed, and
+            // the verdict would come before the loop had read what arrived while it stalled).
+            deadline = now + interval;
         }
         moveTo(HealthState.PROBING);
         return TickAction.PROBE;

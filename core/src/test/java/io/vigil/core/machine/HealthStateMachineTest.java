@@ -318,6 +318,25 @@ class HealthStateMachineTest {
     }
 
     @Test
+    void theGuardsExtraProbeAfterALagGivesThePeerAWholeIntervalFromTheLateTick() {
+        KeepAlivePolicy p = policy(2000, 1000, 3, 0);
+        Machine m = new Machine();
+        m.activate(p, 0);
+        for (long at : new long[] {2 * S, 3 * S, 4 * S}) {
+            assertThat(m.onTick(p, at, seen(m.lastRx()).outbound(0, 0).channel(true, false, false)))
+                    .isEqualTo(TickAction.PROBE);
+        }
+        // The verdict tick (5 s) runs 0.5 s late and lagged: one more probe, answered within a whole interval of now
+        // (not by 6 s, half an interval away, which is the cadence of an ordinary late probe).
+        long late = 5 * S + 500 * MS;
+        assertThat(m.onTick(p, late, seen(m.lastRx()).outbound(0, 0).channel(true, false, false).lagged(true)))
+                .isEqualTo(TickAction.PROBE);
+        assertThat(m.deadline()).isEqualTo(late + p.intervalNanos());
+        assertThat(m.onTick(p, m.deadline(), seen(m.lastRx()).outbound(0, 0).channel(true, false, false)))
+                .isEqualTo(TickAction.DEAD_PROBES_UNANSWERED);
+    }
+
+    @Test
     void everyFingerprintValueWorksAndTheFirstSightOfABacklogCountsAsProgress() {
         KeepAlivePolicy p = policy(2000, 1000, 3, 5000);
         for (int fingerprint : new int[] {0, -1, Integer.MIN_VALUE, Integer.MAX_VALUE}) {

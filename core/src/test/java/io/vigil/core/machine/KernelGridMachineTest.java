@@ -112,6 +112,31 @@ class KernelGridMachineTest {
     }
 
     @Test
+    void afterALongStallOfOurLoopTheExtraProbeWaitsAWholeIntervalFromNowNotFromTheKernelsPastGrid() {
+        // NIO loopback, measured: our loop stalled 3 s with the peer talking; the first tick after the stall caught
+        // up the kernel's probes (all due in the past), and the guard's extra probe was due in the past too, so the
+        // verdict came in the same tick, before the loop had read what the peer sent meanwhile.
+        KernelClock clock = KernelClock.of(KernelHz.of(250), 0);
+        KeepAlivePolicy p = KeepAlivePolicy.builder().idle(Duration.ofMillis(400)).interval(Duration.ofMillis(200))
+                .probes(3).build();
+        Machine m = new Machine(clock);
+        m.activate(p, 0);
+        long now = 3_116 * MS;
+        List<TickAction> actions = new ArrayList<>();
+        // The wheel expires a re-armed entry again in the same tick while its deadline is not after the tick's time.
+        for (int steps = 0; steps < 100 && m.deadline() - now <= 0 && m.state() != HealthState.DEAD; steps++) {
+            actions.add(m.onTick(p, now, new ChannelSnapshot().reset(m.lastRx()).lagged(true)));
+        }
+        assertThat(actions).as("the kernel's three probes caught up, then the guard's one more")
+                .containsExactly(TickAction.PROBE, TickAction.PROBE, TickAction.PROBE, TickAction.PROBE);
+        assertThat(m.state()).isEqualTo(HealthState.PROBING);
+        assertThat(m.deadline() - now).as("a whole interval to answer").isGreaterThanOrEqualTo(p.intervalNanos());
+        // The peer's data, read after the stall, ends the episode.
+        m.onInbound(now + MS);
+        assertThat(m.probesOut()).isZero();
+    }
+
+    @Test
     void theMeasuredOffGridCasesGiveUpOneExpiryEarlyAsTheKernelDoes() {
         // Issue 10: 2/1/3/u 4.015 s and 3/3/3/u 9.04 s gave up after 2 probes, at about 4.05 s and 9.1-9.25 s.
         KernelClock clock = KernelClock.of(KernelHz.of(250), 0);

@@ -1,9 +1,12 @@
 package io.vigil.core.internal.timer;
 
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GenericFutureListener;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.netty.util.concurrent.Ticker;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +23,12 @@ import org.jspecify.annotations.Nullable;
  *       {@link #schedule} of an empty timer starts it (catching the wheel's tick up to now first, in O(1)), and it
  *       stops once the wheel is empty, after a tick or a {@link #cancel}. A loop with no armed Vigil channel pays
  *       nothing.</li>
+ *   <li><b>Who starts each tick.</b> On NIO loops (on the system ticker) the shared {@link TickDriver} thread hands
+ *       the tick task to the loop with {@code execute} every tick: a task scheduled on an NIO loop makes it poll
+ *       through the last half millisecond before each deadline (see {@link TickDriver}). Elsewhere (epoll,
+ *       io_uring, and any loop on another ticker, such as {@code EmbeddedChannel}'s mock time) the loop runs it as a
+ *       fixed-rate scheduled task. Either way the tick runs on the loop; a late one (loop or driver stalled) is seen
+ *       as a stall by the cached clock below.</li>
  *   <li><b>The cached clock.</b> Each tick reads the loop's {@link Ticker} once; {@link #stamp()} and
  *       {@link #now()} serve that time with no clock read. {@link #preciseNow()} reads the ticker on demand.</li>
  *   <li><b>The per-tick budget.</b> Each tick advances the wheel with the {@link TickBudget} of its
@@ -63,10 +72,17 @@ public final class LoopTimer implements HealthTimer {
     private final long[] stallLengths = new long[STALLS_KEPT];
     private int stalls;
 
+    private boolean ticking;
+    /** Scheduled ticks: the tick task while ticking, on loops other than NIO. */
     private @Nullable ScheduledFuture<?> tickFuture;
     private final Runnable tickTask = this::tick;
     /** Notices the loop cancelling the tick task (it is shutting down) and lets the timer go. */
     private final GenericFutureListener<Future<Object>> tickStopped = this::tickStopped;
+    /** Handed-over ticks (NIO loops): the driver, and the ticket of this stretch of ticking. */
+    private final @Nullable TickDriver driver;
+    private TickDriver.@Nullable Ticket ticket;
+    /** Lets the timer go when its loop shuts down (handed-over ticks have no future for the loop to cancel). */
+    private final Runnable loopShutdown = this::loopShutdown;
 
     /**
      * Creates a sleeping timer for {@code executor}, driven by its ticker.
@@ -76,6 +92,27 @@ public final class LoopTimer implements HealthTimer {
      * @param registry where the timer puts itself while it ticks and removes itself when it sleeps
      */
     LoopTimer(EventExecutor executor, TimerWheelConfig config, ConcurrentMap<EventExecutor, LoopTimer> registry) {
+        this(executor, config, registry, handsOverTicks(executor) ? TickDriver.SHARED : null);
+    }
+
+    /**
+     * Creates a sleeping timer for {@code executor} whose ticks are handed over by {@code driver}, or scheduled on
+     * the loop if it is null.
+     *
+     * @param executor the event loop; every call must come from it
+     * @param config the tick and the per-tick budget
+     * @param registry where the timer puts itself while it ticks and removes itself when it sleeps
+     * @param driver the driver of its ticks, or null to schedule them; a driver needs a
+     *        {@link SingleThreadEventExecutor} on the system ticker
+     */
+    LoopTimer(EventExecutor executor, TimerWheelConfig config, ConcurrentMap<EventExecutor, LoopTimer> registry,
+            @Nullable TickDriver driver) {
+        if (driver != null && !(executor instanceof SingleThreadEventExecutor
+                && executor.ticker() == Ticker.systemTicker())) {
+            throw new IllegalArgumentException("handed-over ticks need a single-thread loop on the system ticker: "
+                    + executor);
+        }
+        this.driver = driver;
         this.executor = executor;
         this.ticker = executor.ticker();
         this.registry = registry;
@@ -90,7 +127,7 @@ public final class LoopTimer implements HealthTimer {
     @Override
     public void schedule(TimerEntry entry) {
         assert executor.inEventLoop();
-        if (tickFuture == null) {
+        if (!ticking) {
             wake();
         }
         wheel.schedule(entry);
@@ -163,7 +200,32 @@ public final class LoopTimer implements HealthTimer {
      * @return true while ticking
      */
     public boolean isTicking() {
-        return tickFuture != null;
+        return ticking;
+    }
+
+    /**
+     * Tells whether this timer's ticks are handed over to its loop by a {@link TickDriver} thread (NIO loops)
+     * rather than scheduled on the loop.
+     *
+     * @return true on NIO loops on the system ticker
+     */
+    public boolean handsOverTicks() {
+        return driver != null;
+    }
+
+    /**
+     * Tells whether ticks of a loop are handed over by the shared {@link TickDriver}: NIO loops on the system
+     * ticker, whose select rounds scheduled deadlines to whole milliseconds.
+     */
+    static boolean handsOverTicks(EventExecutor executor) {
+        return executor instanceof SingleThreadEventExecutor && executor instanceof IoEventLoop
+                && ((IoEventLoop) executor).isIoType(NioIoHandler.class)
+                && executor.ticker() == Ticker.systemTicker();
+    }
+
+    /** The ticket of the current stretch of handed-over ticks, for tests. */
+    TickDriver.@Nullable Ticket ticket() {
+        return ticket;
     }
 
     /**
@@ -193,17 +255,36 @@ public final class LoopTimer implements HealthTimer {
         }
     }
 
+    /** A handed-over tick: runs unless its ticket is of an earlier stretch of ticking. */
+    private void tick(TickDriver.Ticket from) {
+        if (from == ticket) {
+            tick();
+        }
+    }
+
     /** The tick task ended without {@link #sleep()}: its loop cancelled it while shutting down. */
     private void tickStopped(Future<Object> future) {
         if (future == tickFuture) {
             tickFuture = null;
+            ticking = false;
+            registry.remove(executor, this);
+        }
+    }
+
+    /** The loop runs its shutdown hooks: handed-over ticks stop and the registry lets the timer go. */
+    private void loopShutdown() {
+        TickDriver.Ticket t = ticket;
+        if (t != null && driver != null) {
+            driver.stop(t);
+            ticket = null;
+            ticking = false;
             registry.remove(executor, this);
         }
     }
 
     private void refresh(long nowNanos) {
         if (nowNanos - now > 0) {
-            if (nowNanos - now > stampMarginNanos && tickFuture != null) {
+            if (nowNanos - now > stampMarginNanos && ticking) {
                 // The loop stalled while ticking: everything stamped since the last refresh arrived by nowNanos at
                 // the latest, not by the stale stamp.
                 int i = stalls++ % STALLS_KEPT;
@@ -260,24 +341,46 @@ public final class LoopTimer implements HealthTimer {
             refresh(ticker.nanoTime());
             wheel.advance(now, budget);
         }
-        ScheduledFuture<?> f = executor.scheduleAtFixedRate(tickTask, tickNanos(), tickNanos(), TimeUnit.NANOSECONDS);
-        tickFuture = f;
-        ((ScheduledFuture<Object>) f).addListener(tickStopped);
+        TickDriver d = driver;
+        if (d != null) {
+            TickDriver.Ticket t = new TickDriver.Ticket(executor, tickNanos(), this::tick,
+                    () -> registry.remove(executor, this));
+            ticket = t;
+            ((SingleThreadEventExecutor) executor).addShutdownHook(loopShutdown);
+            d.start(t);
+        } else {
+            ScheduledFuture<?> f = executor.scheduleAtFixedRate(tickTask, tickNanos(), tickNanos(),
+                    TimeUnit.NANOSECONDS);
+            tickFuture = f;
+            ((ScheduledFuture<Object>) f).addListener(tickStopped);
+        }
+        ticking = true;
         registry.putIfAbsent(executor, this);
     }
 
     /** Stops the tick task once the wheel is empty. */
     private void sleep() {
+        if (!ticking) {
+            return;
+        }
+        ticking = false;
         ScheduledFuture<?> f = tickFuture;
         if (f != null) {
             tickFuture = null;
             f.cancel(false);
-            registry.remove(executor, this);
         }
+        TickDriver.Ticket t = ticket;
+        if (t != null && driver != null) {
+            ticket = null;
+            driver.stop(t);
+            ((SingleThreadEventExecutor) executor).removeShutdownHook(loopShutdown);
+        }
+        registry.remove(executor, this);
     }
 
     @Override
     public String toString() {
-        return "LoopTimer(" + wheel + (tickFuture != null ? ", ticking" : ", asleep") + ")";
+        return "LoopTimer(" + wheel + (ticking ? ", ticking" : ", asleep")
+                + (driver != null ? ", ticks handed over" : "") + ")";
     }
 }
