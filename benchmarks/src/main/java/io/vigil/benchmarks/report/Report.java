@@ -494,8 +494,10 @@ public final class Report {
         }
         details.append("A server (this JVM) echoes 64 B length-prefixed requests; a **separate load-generator "
                 + "process** (`e2e.EchoLoad`) drives it over loopback. Modes: `none` (no keepalive), `tick` (no "
-                + "keepalive, only a task that does nothing run at Vigil's wheel tick on the server's loop: what a "
-                + "periodic tick costs the transport's event loop, apart from any handler), `ish` "
+                + "keepalive, only a task that does nothing scheduled on the server's loop every wheel tick: what a "
+                + "periodic scheduled task costs the transport's event loop, apart from any handler; Vigil schedules "
+                + "its tick so on epoll, while on NIO, whose select polls through the last half millisecond before "
+                + "each scheduled task, a shared thread hands the tick to the loop instead, `TickDriver`), `ish` "
                 + "(IdleStateHandler reader idle + a heartbeat prober that pings on idle and closes on a missed "
                 + "pong, doing Vigil's job), `vigil` (KeepAliveHandler + heartbeat codec). Saturation: "
                 + str(e2e, "connections") + " connections, each with one request in flight, as fast as the server "
@@ -558,8 +560,8 @@ public final class Report {
 
     /**
      * Where an end-to-end CPU difference lies: Vigil − none for the loop thread and for the whole process, and, where
-     * the {@code tick} mode ran, how much of it a periodic task alone costs the loop (tick − none) and how much is
-     * the handler (Vigil − tick).
+     * the {@code tick} mode ran, how much of it a periodic scheduled task alone costs the loop (tick − none) and, where
+     * Vigil schedules its tick (not NIO, where it is handed over), how much is the handler (Vigil − tick).
      */
     String cpuSplit(String transport) {
         Stat loopN = e2eStat(transport, "none", "loopCpuUsPerRequest");
@@ -575,8 +577,12 @@ public final class Report {
         if (Double.isNaN(loopT.value())) {
             return split;
         }
-        return split + "; of the loop thread's, a task doing nothing at the wheel's tick (tick − none) "
-                + loopT.minus(loopN) + " and the handler (Vigil − tick) " + loopV.minus(loopT) + " µs/request";
+        String scheduled = "; of the loop thread's, a task doing nothing scheduled at the wheel's tick costs (tick − "
+                + "none) " + loopT.minus(loopN) + " µs/request";
+        if ("nio".equals(transport)) {
+            return split + scheduled + ", which Vigil does not pay on NIO: its tick is handed over, not scheduled";
+        }
+        return split + scheduled + " and the handler (Vigil − tick) " + loopV.minus(loopT) + " µs/request";
     }
 
     private List<Chart.Panel> e2ePanels() {
@@ -1297,14 +1303,15 @@ public final class Report {
         details.append('\n');
     }
 
-    /** The measured reason an expiry row did not pass, against the memory floor of the same run. */
+    /** The measured reason an expiry row did not pass, against the memory floor of this record. */
     private String expiryReason(String channels, String pct, Stat ish, Stat vigil, Stat ratio) {
         Stat chase = stat("LatencyFloorBenchmark.step", "channels", channels, "access", "chase");
         List<String> why = new ArrayList<>();
         if (vigil.hi() > 100) {
             why.add("each expiry follows its bucket's intrusive list to the next entry, one dependent miss at a "
                     + "random place in memory, so Vigil's " + vigil + " ns per timer at " + human(channels)
-                    + " is the memory's dependent chase at this scale (" + opt(chase) + " ns, same run), not work");
+                    + " is the memory's dependent chase at this scale (" + opt(chase) + " ns, `LatencyFloorBenchmark` in "
+                    + "this record), not work");
         }
         if (!(ratio.lo() >= 10)) {
             why.add("the ratio " + ratio.asRatio() + " stays below 10× because " + (vigil.hi() > 100
