@@ -72,7 +72,6 @@ public final class LoopTimer implements HealthTimer {
     private final long[] stallLengths = new long[STALLS_KEPT];
     private int stalls;
 
-    private boolean ticking;
     /** Scheduled ticks: the tick task while ticking, on loops other than NIO. */
     private @Nullable ScheduledFuture<?> tickFuture;
     private final Runnable tickTask = this::tick;
@@ -127,7 +126,7 @@ public final class LoopTimer implements HealthTimer {
     @Override
     public void schedule(TimerEntry entry) {
         assert executor.inEventLoop();
-        if (!ticking) {
+        if (!isTicking()) {
             wake();
         }
         wheel.schedule(entry);
@@ -200,7 +199,7 @@ public final class LoopTimer implements HealthTimer {
      * @return true while ticking
      */
     public boolean isTicking() {
-        return ticking;
+        return tickFuture != null || ticket != null;
     }
 
     /**
@@ -266,7 +265,6 @@ public final class LoopTimer implements HealthTimer {
     private void tickStopped(Future<Object> future) {
         if (future == tickFuture) {
             tickFuture = null;
-            ticking = false;
             registry.remove(executor, this);
         }
     }
@@ -277,14 +275,13 @@ public final class LoopTimer implements HealthTimer {
         if (t != null && driver != null) {
             driver.stop(t);
             ticket = null;
-            ticking = false;
             registry.remove(executor, this);
         }
     }
 
     private void refresh(long nowNanos) {
         if (nowNanos - now > 0) {
-            if (nowNanos - now > stampMarginNanos && ticking) {
+            if (nowNanos - now > stampMarginNanos && isTicking()) {
                 // The loop stalled while ticking: everything stamped since the last refresh arrived by nowNanos at
                 // the latest, not by the stale stamp.
                 int i = stalls++ % STALLS_KEPT;
@@ -354,16 +351,11 @@ public final class LoopTimer implements HealthTimer {
             tickFuture = f;
             ((ScheduledFuture<Object>) f).addListener(tickStopped);
         }
-        ticking = true;
         registry.putIfAbsent(executor, this);
     }
 
     /** Stops the tick task once the wheel is empty. */
     private void sleep() {
-        if (!ticking) {
-            return;
-        }
-        ticking = false;
         ScheduledFuture<?> f = tickFuture;
         if (f != null) {
             tickFuture = null;
@@ -375,12 +367,14 @@ public final class LoopTimer implements HealthTimer {
             driver.stop(t);
             ((SingleThreadEventExecutor) executor).removeShutdownHook(loopShutdown);
         }
-        registry.remove(executor, this);
+        if (f != null || t != null) {
+            registry.remove(executor, this);
+        }
     }
 
     @Override
     public String toString() {
-        return "LoopTimer(" + wheel + (ticking ? ", ticking" : ", asleep")
+        return "LoopTimer(" + wheel + (isTicking() ? ", ticking" : ", asleep")
                 + (driver != null ? ", ticks handed over" : "") + ")";
     }
 }

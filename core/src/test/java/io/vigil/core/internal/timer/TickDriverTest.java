@@ -48,6 +48,16 @@ class TickDriverTest {
         }
     }
 
+    /** Arms {@code entry} on {@code loop}'s timer, {@code inNanos} from now; returns the timer. */
+    private static LoopTimer arm(EventLoop loop, Recorded entry, long inNanos) throws Exception {
+        return loop.submit(() -> {
+            LoopTimer timer = TimerWheels.forExecutor(loop);
+            entry.deadline = timer.preciseNow() + inNanos;
+            timer.schedule(entry);
+            return timer;
+        }).get(5, TimeUnit.SECONDS);
+    }
+
     @Test
     void onlyNioLoopsOnTheSystemTickerHaveTheirTicksHandedOver() throws Exception {
         MultiThreadIoEventLoopGroup local = new MultiThreadIoEventLoopGroup(1, LocalIoHandler.newFactory());
@@ -66,15 +76,9 @@ class TickDriverTest {
     void aTimerOnAnNioLoopExpiresOnTimeWithHandedOverTicksAndLetsGoOnceEmpty() throws Exception {
         EventLoop loop = group.next();
         Recorded entry = new Recorded();
-        Object[] armed = loop.submit(() -> {
-            LoopTimer timer = TimerWheels.forExecutor(loop);
-            entry.deadline = timer.preciseNow() + 30 * MS;
-            timer.schedule(entry);
-            return new Object[] {timer, timer.ticket(), timer.handsOverTicks()};
-        }).get(5, TimeUnit.SECONDS);
-        LoopTimer timer = (LoopTimer) armed[0];
-        TickDriver.Ticket ticket = (TickDriver.Ticket) armed[1];
-        assertThat((Boolean) armed[2]).isTrue();
+        LoopTimer timer = arm(loop, entry, 30 * MS);
+        TickDriver.Ticket ticket = loop.submit(timer::ticket).get(5, TimeUnit.SECONDS);
+        assertThat(timer.handsOverTicks()).isTrue();
         assertThat(ticket).isNotNull();
 
         assertThat(entry.expired.await(5, TimeUnit.SECONDS)).as("expired").isTrue();
@@ -90,12 +94,7 @@ class TickDriverTest {
     void aStalledNioLoopGetsOneTickTaskNotOnePerPeriodAndItsClockSeesTheStall() throws Exception {
         EventLoop loop = group.next();
         Recorded entry = new Recorded();
-        LoopTimer timer = loop.submit(() -> {
-            LoopTimer t = TimerWheels.forExecutor(loop);
-            entry.deadline = t.preciseNow() + TimeUnit.HOURS.toNanos(1);
-            t.schedule(entry);
-            return t;
-        }).get(5, TimeUnit.SECONDS);
+        LoopTimer timer = arm(loop, entry, TimeUnit.HOURS.toNanos(1));
 
         // The loop is busy for 200 ms (20 ticks) without returning to its queue: a stall.
         long[] stalled = loop.submit(() -> {
@@ -127,14 +126,8 @@ class TickDriverTest {
     void anNioLoopShuttingDownWithEntriesLetsTheTimerGoAndTheDriverDropsItsTicket() throws Exception {
         EventLoop loop = group.next();
         Recorded entry = new Recorded();
-        Object[] armed = loop.submit(() -> {
-            LoopTimer t = TimerWheels.forExecutor(loop);
-            entry.deadline = t.preciseNow() + TimeUnit.HOURS.toNanos(1);
-            t.schedule(entry);
-            return new Object[] {t, t.ticket()};
-        }).get(5, TimeUnit.SECONDS);
-        LoopTimer timer = (LoopTimer) armed[0];
-        TickDriver.Ticket ticket = (TickDriver.Ticket) armed[1];
+        LoopTimer timer = arm(loop, entry, TimeUnit.HOURS.toNanos(1));
+        TickDriver.Ticket ticket = loop.submit(timer::ticket).get(5, TimeUnit.SECONDS);
         assertThat(TickDriver.SHARED.holds(ticket)).isTrue();
 
         assertThat(group.shutdownGracefully(0, 5, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS)).isTrue();
